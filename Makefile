@@ -1,0 +1,73 @@
+# Russia-China military cooperation: a Jupyter Book course.
+# Two commands matter:  make book   and   make test.  Each sets itself up.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HTML   := _build/html
+PORT   ?= 8000
+SUBMISSIONS ?= submissions
+OUT    ?= grades.csv
+# Pages and tests run offline: nothing may reach the network at build time.
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: help setup book serve test lab exercises grade lock clean data-page
+
+help:
+	@echo "make book    build the HTML book (sets up .venv first)"
+	@echo "make test    run the whole test suite (builds what it needs)"
+	@echo "make serve   serve the built book on http://127.0.0.1:$(PORT)"
+	@echo "make lab     open the course in JupyterLab"
+	@echo "make exercises   generate student notebooks and autograder zips"
+	@echo "make grade SUBMISSIONS=dir [OUT=grades.csv]   grade a folder of submissions"
+
+# --- environment -----------------------------------------------------------
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+setup: $(STAMP)
+
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile requirements.in -o requirements.txt --python-version 3.11
+
+# --- book ------------------------------------------------------------------
+exercises: $(STAMP)
+	$(BIN)/python -m course.grading assign
+
+book: $(STAMP) exercises
+	$(BIN)/python -m course.build
+	@echo
+	@echo "Book built. Open $(CURDIR)/$(HTML)/index.html  (or: make serve)"
+
+serve: $(STAMP)
+	@test -f $(HTML)/index.html || { echo "No built book in $(HTML): run 'make book' first."; exit 1; }
+	@echo "Serving http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 chapters/
+
+data-page: $(STAMP)
+	$(BIN)/python -m course.datadoc
+
+# --- grading ---------------------------------------------------------------
+grade: $(STAMP) exercises
+	$(BIN)/python -m course.grading grade "$(SUBMISSIONS)" --out "$(OUT)"
+
+# --- tests -----------------------------------------------------------------
+# Unit, data, grading, built-book and browser tests, plus every chapter and
+# exercise master through nbval against its stored outputs. nbval needs
+# --dist loadfile: the default distribution splits one notebook across kernels.
+NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
+test: book
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) tests chapters exercises/masters
+
+clean:
+	rm -rf _build exercises/student exercises/autograder .pytest_cache
