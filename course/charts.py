@@ -1,0 +1,279 @@
+"""Charts in one style, interactive both in JupyterLab and in the static book.
+
+Every chart in the course is an Altair (Vega-Lite 5) chart wrapped in a
+:class:`Figure`. A figure carries a *title that states the finding* and a
+one-sentence *description* that gives the same finding in words, for readers
+who cannot see the chart. Displayed in a notebook, a figure offers two
+representations:
+
+``application/vnd.vegalite.v5+json``
+    JupyterLab draws this itself, offline, with live sliders and menus.
+``text/html``
+    The published book uses this: a ``<figure class="course-chart">`` holding
+    the Vega-Lite specification as inert JSON, a caption and a text fallback.
+    The book's own script (see :mod:`course.sphinxext`) draws it with a Vega
+    bundle served from the site, so the controls work without a kernel and
+    nothing is loaded from a third-party host.
+
+Colour never carries meaning alone: series also differ in mark or dash, and
+the palette is Okabe and Ito's colour-blind-safe set.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+import altair as alt
+import pandas as pd
+
+__all__ = [
+    "PALETTE",
+    "Figure",
+    "figure",
+    "year_range",
+    "era_layer",
+    "check_columns",
+    "ChartError",
+]
+
+#: Okabe & Ito (2008) colour-blind-safe palette, in the order the course uses it.
+PALETTE: dict[str, str] = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "sky": "#56B4E9",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+
+#: Fixed colours for the actors, used by every chapter.
+ACTOR_COLOURS: dict[str, str] = {
+    "Russia": PALETTE["vermillion"],
+    "China": PALETTE["blue"],
+    "United States": PALETTE["green"],
+}
+
+#: Light greys for period shading (alternating), dark enough to see on white.
+ERA_FILLS = ("#f0f0f0", "#dcdcdc")
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+VEGALITE_MIME = "application/vnd.vegalite.v5+json"
+
+
+class ChartError(ValueError):
+    """Raised when a chart is asked to draw data it cannot draw."""
+
+
+def _theme() -> dict[str, Any]:
+    return {
+        "config": {
+            "font": FONT,
+            "background": "white",
+            "view": {"stroke": None, "continuousWidth": 640, "continuousHeight": 300},
+            "range": {"category": list(PALETTE.values())},
+            "axis": {
+                "labelFontSize": 12,
+                "titleFontSize": 13,
+                "titleFontWeight": "normal",
+                "labelColor": "#333",
+                "titleColor": "#222",
+                "gridColor": "#e6e6e6",
+            },
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top"},
+            "title": {
+                "fontSize": 15,
+                "anchor": "start",
+                "subtitleFontSize": 12,
+                "subtitleColor": "#444",
+                "offset": 10,
+            },
+            "bar": {"color": PALETTE["blue"]},
+            "line": {"strokeWidth": 2.5},
+        }
+    }
+
+
+# Altair 5.5 offers both the new ``alt.theme`` API and the deprecated
+# ``alt.themes`` registry; use the new one so no deprecation warning reaches a
+# notebook's output.
+if hasattr(alt, "theme") and hasattr(alt.theme, "register"):
+    alt.theme.register("course", enable=True)(lambda: alt.theme.ThemeConfig(_theme()))
+else:  # pragma: no cover - older Altair
+    alt.themes.register("course", _theme)
+    alt.themes.enable("course")
+
+
+def check_columns(df: pd.DataFrame, required: Iterable[str], what: str) -> None:
+    """Raise :class:`ChartError` unless ``df`` is a non-empty frame with ``required`` columns.
+
+    ``what`` names the chart in the message, e.g. ``"the arms-transfer explorer"``.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise ChartError(
+            f"{what} needs a pandas DataFrame, got {type(df).__name__}. "
+            "Load one with course.data.load(<table name>)."
+        )
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise ChartError(
+            f"{what} needs the column(s) {', '.join(missing)}; "
+            f"the table has {', '.join(map(str, df.columns)) or 'no columns'}."
+        )
+    if df.empty:
+        raise ChartError(f"{what} got an empty table: there is nothing to draw.")
+
+
+def _json_for_script(spec: Mapping[str, Any]) -> str:
+    """JSON that is safe inside ``<script type="application/json">``."""
+    text = json.dumps(spec, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+@dataclass
+class Figure:
+    """An Altair chart plus the words that make it accessible.
+
+    Parameters
+    ----------
+    chart:
+        The Altair chart (any top-level chart: layer, concat, etc.).
+    title:
+        A title that states the finding, e.g. "Deliveries peaked in 2000–2005".
+    description:
+        One or two sentences carrying the same finding in words.
+    height:
+        Pixels to reserve for the drawing, so that text below does not jump
+        when the chart appears (include room for controls and legend).
+    source:
+        Short source line printed under the chart, e.g. "SIPRI Arms Transfers
+        Database (TIV, 2022 vintage)".
+    """
+
+    chart: alt.TopLevelMixin
+    title: str
+    description: str
+    height: int = 420
+    source: str = ""
+    controls_note: str = ""
+    _spec: dict[str, Any] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for name in ("title", "description"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                raise ChartError(f"A figure needs a non-empty {name} (accessibility).")
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        """The Vega-Lite specification, with the description built in."""
+        if self._spec is None:
+            spec = self.chart.to_dict()
+            spec["description"] = self.description
+            self._spec = spec
+        return self._spec
+
+    def to_html(self) -> str:
+        """The static-page representation (drawn by the book's own script)."""
+        esc = html.escape
+        source = (
+            f'<p class="course-chart__source">Source: {esc(self.source)}</p>' if self.source else ""
+        )
+        note = (
+            f'<p class="course-chart__controls">{esc(self.controls_note)}</p>'
+            if self.controls_note
+            else ""
+        )
+        return (
+            f'<figure class="course-chart" aria-label="{esc(self.title)}">'
+            f'<div class="course-chart__view" style="min-height:{int(self.height)}px">'
+            f'<noscript>{esc(self.description)}</noscript></div>'
+            f'<script type="application/json" class="course-chart__spec">'
+            f"{_json_for_script(self.spec)}</script>"
+            f"<figcaption><strong>{esc(self.title)}.</strong> {esc(self.description)}"
+            f"{note}{source}</figcaption></figure>"
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        text = f"Chart: {self.title}. {self.description}"
+        if self.source:
+            text += f" Source: {self.source}."
+        return {VEGALITE_MIME: self.spec, "text/html": self.to_html(), "text/plain": text}
+
+    def save_png(self, path: str, scale: float = 2.0) -> None:
+        """Save a static PNG (for slides or print), using vl-convert."""
+        import vl_convert as vlc
+
+        with open(path, "wb") as fh:
+            fh.write(vlc.vegalite_to_png(self.spec, scale=scale))
+
+
+def figure(chart: alt.TopLevelMixin, title: str, description: str, **kwargs: Any) -> Figure:
+    """Shorthand for :class:`Figure`."""
+    return Figure(chart, title, description, **kwargs)
+
+
+def year_range(
+    first: int, last: int, start: int | None = None, end: int | None = None, label: str = "years"
+) -> tuple[alt.Parameter, alt.Parameter]:
+    """Two slider parameters, ``start`` and ``end``, bounding a year range.
+
+    Filter a chart with ``alt.datum.year >= start`` and ``alt.datum.year <= end``
+    (both inclusive). The slider labels say what they move, for screen readers.
+    """
+    if not (isinstance(first, int) and isinstance(last, int)) or first > last:
+        raise ChartError(f"year_range needs integer years with first <= last, got {first!r}, {last!r}.")
+    start = first if start is None else start
+    end = last if end is None else end
+    if not first <= start <= end <= last:
+        raise ChartError(f"Initial range {start}–{end} is outside {first}–{last}.")
+    p_start = alt.param(
+        name="start_year",
+        value=start,
+        bind=alt.binding_range(min=first, max=last, step=1, name=f"First of the {label} "),
+    )
+    p_end = alt.param(
+        name="end_year",
+        value=end,
+        bind=alt.binding_range(min=first, max=last, step=1, name=f"Last of the {label} "),
+    )
+    return p_start, p_end
+
+
+def era_layer(
+    eras: pd.DataFrame,
+    x_field: str = "year",
+    show: alt.Parameter | None = None,
+    label_y: float = 6,
+) -> alt.LayerChart:
+    """Shaded background bands for periods, with their names at the top.
+
+    ``eras`` needs columns ``start``, ``end`` (years, inclusive) and ``label``.
+    Bands span ``start - 0.5`` to ``end + 0.5`` so that they line up with
+    yearly bars. ``show`` is an optional boolean parameter that hides them.
+    """
+    check_columns(eras, ["start", "end", "label"], "era_layer")
+    bands = eras.assign(
+        x0=eras["start"] - 0.5,
+        x1=eras["end"] + 0.5,
+        mid=(eras["start"] + eras["end"]) / 2,
+        fill=[ERA_FILLS[i % 2] for i in range(len(eras))],
+    )[["x0", "x1", "mid", "label", "fill"]]
+    opacity = alt.value(1) if show is None else alt.condition(show.name, alt.value(1), alt.value(0))
+    base = alt.Chart(bands)
+    rect = base.mark_rect().encode(
+        x=alt.X("x0:Q"),
+        x2="x1:Q",
+        color=alt.Color("fill:N", scale=None),
+        opacity=opacity,
+        tooltip=[alt.Tooltip("label:N", title="Period")],
+    )
+    text = base.mark_text(baseline="top", fontSize=11, color="#333", dy=label_y).encode(
+        x="mid:Q", y=alt.value(0), text="label:N", opacity=opacity
+    )
+    return alt.layer(rect, text)

@@ -1,0 +1,1 @@
+"""Views (charts and live tools) for each chapter, one module per topic."""
