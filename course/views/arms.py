@@ -19,7 +19,7 @@ import altair as alt
 import ipywidgets as w
 import pandas as pd
 
-from course.charts import PALETTE, ChartError, Figure, check_columns, era_layer, year_range
+from course.charts import PALETTE, ChartError, Figure, check_columns, era_layer, year_domain, year_filter, year_range
 from course.widgets import InputError, LiveView, live, message_html, parse_year_range
 
 __all__ = ["ERAS", "MEASURES", "explorer", "compare_periods", "period_table_html", "period_tool"]
@@ -120,9 +120,9 @@ def explorer(transfers: pd.DataFrame, deals: pd.DataFrame) -> Figure:
     eras_on = alt.param(name="show_eras", value=True, bind=alt.binding_checkbox(name="Shade the brief's periods "))
     deals_on = alt.param(name="show_deals", value=True, bind=alt.binding_checkbox(name="Mark major deals (year ordered) "))
 
-    x_scale = alt.Scale(domain={"expr": "[start_year - 0.6, end_year + 0.6]"}, nice=False, zero=False)
+    x_scale = alt.Scale(domain=year_domain(0.6), nice=False, zero=False)
     x_axis = alt.Axis(title="Year (deliveries) / year ordered (deals)", format="d", tickMinStep=1, labelOverlap=True)
-    in_range = (alt.datum.year >= start) & (alt.datum.year <= end)
+    in_range = year_filter()  # inclusive, and in order even if the sliders cross
 
     base = alt.Chart(data).transform_filter(in_range).transform_filter(alt.datum.view == view)
     bars = (

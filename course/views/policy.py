@@ -1,0 +1,366 @@
+"""Chapter 7 views: how the United States might respond (the brief's "wedge" advice).
+
+* :data:`WEDGE_ACTIONS` and :func:`wedge_table` — US actions to sort into the
+  brief's two bins: actions that present Russia and China with a *common
+  threat* (and so push them together) and *theatre-specific* actions that
+  challenge one of them in its own region (and so disaggregate the threat).
+  Each action says whether it comes from the brief or is an example the
+  course adds, and gives the brief's reasoning.
+* :func:`wedge_quiz` — the sorting exercise as self-check questions (one per
+  action), which give instant feedback both in JupyterLab and in the static
+  book (the course's self-check component, :mod:`course.selfcheck`).
+* :func:`shared_threat_score` and :func:`threat_map` — a *teaching model*,
+  the course's and not the brief's: each action gets a score for how directly
+  it bears on Russia's security and on China's (0 not at all, 1 indirectly,
+  2 directly); the shared-threat score is the smaller of the two, and an
+  action with a shared-threat score of at least 1 is one that both partners
+  feel. The chart (Vega-Lite, no kernel needed) shows the actions on that grid.
+
+The question data live here, not in ``chapters/selfcheck/07_us_response.yml``,
+because the chapter's self-check file is limited to 5–8 questions and the
+sorting exercise has one question per action.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from course.charts import PALETTE, ChartError, Figure, check_columns
+from course.selfcheck import Option, Question, Quiz
+
+__all__ = [
+    "BINS",
+    "WedgeAction",
+    "WEDGE_ACTIONS",
+    "wedge_table",
+    "shared_threat_score",
+    "model_bin",
+    "wedge_questions",
+    "wedge_quiz",
+    "threat_map",
+]
+
+#: The two bins of the sorting exercise: key -> label shown to the learner.
+BINS: dict[str, str] = {
+    "common": "Common threat: pushes Russia and China together",
+    "theatre": "Theatre-specific: challenges one of them in its own region",
+}
+_BIN_SHORT = {"common": "common threat", "theatre": "theatre-specific"}
+ORIGINS = {"brief": "from the brief", "course": "course example"}
+SCORE_LABELS = {0: "not at all", 1: "indirectly", 2: "directly"}
+#: Drawing width in pixels: the book's text column is about 600 px wide, axes included.
+WIDTH = 460
+
+
+@dataclass(frozen=True)
+class WedgeAction:
+    """One US action for the sorting exercise.
+
+    ``origin`` is ``"brief"`` (the brief names it) or ``"course"`` (an example
+    the course adds, applying the brief's test). ``bin`` is where the brief's
+    reasoning puts it. ``russia`` and ``china`` are the teaching model's
+    scores (0 not at all, 1 indirectly, 2 directly): the course's judgement.
+    """
+
+    id: str
+    action: str
+    origin: str
+    bin: str
+    reasoning: str
+    russia: int
+    china: int
+
+
+WEDGE_ACTIONS: tuple[WedgeAction, ...] = (
+    WedgeAction(
+        "W01",
+        "Deploy more missile-defence systems in East Asia, such as a further THAAD battery in South Korea.",
+        "brief", "common",
+        "Missile-defence deployments are the brief's first example of an action that makes Moscow and Beijing "
+        "feel they face one strategic challenge from the United States, serious enough to meet together. The brief "
+        "also notes that the THAAD deployment in South Korea was followed by joint Russian-Chinese missile-defence exercises.",
+        1, 2,
+    ),
+    WedgeAction(
+        "W02",
+        "Sail freedom-of-navigation operations close to Russia's Pacific coast.",
+        "brief", "common",
+        "The brief's second example is freedom-of-navigation operations near the shores of either country. Even an "
+        "operation near Russia alone is the same practice China meets off its own coast, so both read it as one "
+        "global challenge.",
+        2, 1,
+    ),
+    WedgeAction(
+        "W03",
+        "Sail freedom-of-navigation operations close to China's coast in the East China Sea.",
+        "brief", "common",
+        "The same example from the other side. The brief also advises challenging China around Taiwan and in "
+        "Southeast Asia rather than in East Asia, so an operation off China's East Asian coast falls on the wrong "
+        "side of its line.",
+        1, 2,
+    ),
+    WedgeAction(
+        "W04",
+        "Take a hard line against Russia and China at the same time, for example by announcing new sanctions on both together.",
+        "brief", "common",
+        "The brief says a hard line against either country pushes the two closer, and a hard line against both at "
+        "once does so most of all.",
+        2, 2,
+    ),
+    WedgeAction(
+        "W05",
+        "Make democracy promotion and regime change in Moscow and Beijing declared goals of US policy.",
+        "course", "common",
+        "Course example, drawn from the brief's summary of Owen (2020): if what both governments fear is liberal "
+        "ideology, a campaign aimed at both regimes is a common threat, and the brief reports that playing down "
+        "democracy promotion and regime change would weaken the impetus to cooperate.",
+        2, 2,
+    ),
+    WedgeAction(
+        "W06",
+        "Build a nationwide missile shield designed to stop both countries' long-range missiles.",
+        "course", "common",
+        "Course example of the brief's first category: a strategic defence aimed at both nuclear arsenals is the "
+        "kind of common, strategic challenge the brief warns about. (In May 2025 the two leaders jointly "
+        "criticised such a US plan: see the record in this chapter.)",
+        2, 2,
+    ),
+    WedgeAction(
+        "W07",
+        "Pulse additional US troops to NATO member states for exercises.",
+        "brief", "theatre",
+        "This is the brief's own example of challenging Russia in a way confined to the European theatre. China has "
+        "no stake in NATO's exercises, so the pressure falls on Russia alone and gives Beijing no reason to feel "
+        "threatened alongside Moscow.",
+        2, 0,
+    ),
+    WedgeAction(
+        "W08",
+        "Help European allies rebuild their stocks of ammunition and armour.",
+        "course", "theatre",
+        "Course example of a Europe-only measure: it strengthens NATO against Russia without touching any Chinese "
+        "interest, so on the brief's logic it creates no shared threat.",
+        1, 0,
+    ),
+    WedgeAction(
+        "W09",
+        "Strengthen Taiwan's defences with arms sales and training.",
+        "brief", "theatre",
+        "The brief suggests challenging China around Taiwan rather than in waters next to Russia: Taiwan is a "
+        "Chinese concern, and Russia faces no threat of its own there (it may still back Beijing in words, as the "
+        "record shows).",
+        0, 2,
+    ),
+    WedgeAction(
+        "W10",
+        "Help Southeast Asian states such as the Philippines patrol their own waters in the South China Sea.",
+        "course", "theatre",
+        "Course example of the brief's advice to challenge China in Southeast Asia, far from Russian territory: "
+        "Russia has no claims there, so the pressure falls on China alone.",
+        0, 1,
+    ),
+    WedgeAction(
+        "W11",
+        "Draw attention to Russia's close ties with Vietnam and India, two of China's regional rivals.",
+        "brief", "theatre",
+        "The brief's third suggestion: Russia's relations with countries such as Vietnam and India could be used to "
+        "highlight where Russian and Chinese interests pull apart, the opposite of a shared threat.",
+        0, 1,
+    ),
+    WedgeAction(
+        "W12",
+        "Sell more weapons to India for the defence of its border with China.",
+        "course", "theatre",
+        "Course example: the pressure falls on China alone, in a region where Russia itself supplies India's "
+        "forces, so it adds no threat that Moscow shares with Beijing.",
+        0, 1,
+    ),
+)
+
+
+def wedge_table(actions: tuple[WedgeAction, ...] = WEDGE_ACTIONS) -> pd.DataFrame:
+    """The actions as a table, with the teaching model's shared-threat score."""
+    df = pd.DataFrame([a.__dict__ for a in actions])
+    df["number"] = range(1, len(df) + 1)
+    df["shared"] = shared_threat_score(df)
+    df["model_bin"] = model_bin(df)
+    return df
+
+
+def shared_threat_score(actions: pd.DataFrame) -> pd.Series:
+    """Teaching model: the smaller of the Russia and China scores (0, 1 or 2).
+
+    A threat counts as *shared* only as far as the partner who feels it less
+    still feels it: an action that bears directly on Russia and not at all on
+    China scores 0. Scores must be whole numbers from 0 to 2.
+    """
+    check_columns(actions, ["russia", "china"], "The shared-threat score")
+    for col in ("russia", "china"):
+        values = pd.to_numeric(actions[col], errors="coerce")
+        bad = actions.loc[values.isna() | ~values.isin([0, 1, 2]), col]
+        if len(bad):
+            raise ChartError(
+                f"The shared-threat score needs {col} scores of 0, 1 or 2 (not at all, indirectly, directly); "
+                f"got {bad.iloc[0]!r}."
+            )
+    return np.minimum(actions["russia"].astype(int), actions["china"].astype(int)).rename("shared")
+
+
+def model_bin(actions: pd.DataFrame) -> pd.Series:
+    """The teaching model's sort: ``common`` when the shared-threat score is at least 1."""
+    return shared_threat_score(actions).map(lambda s: "common" if s >= 1 else "theatre").rename("model_bin")
+
+
+# --------------------------------------------------------------------------- the sorting exercise
+def _feedback(a: WedgeAction) -> str:
+    return f"The brief's logic puts this action in the {_BIN_SHORT[a.bin]} bin. {a.reasoning}"
+
+
+def wedge_questions(actions: tuple[WedgeAction, ...] = WEDGE_ACTIONS) -> list[Question]:
+    """One single-choice self-check question per action (section ``wedge``, objective 7.3)."""
+    questions = []
+    ids = [a.id for a in actions]
+    if len(ids) != len(set(ids)):
+        raise ValueError("Wedge actions need unique ids.")
+    for a in actions:
+        if a.bin not in BINS or a.origin not in ORIGINS:
+            raise ValueError(f"{a.id}: bin must be one of {list(BINS)} and origin one of {list(ORIGINS)}.")
+        options = tuple(Option(label, key == a.bin, _feedback(a)) for key, label in BINS.items())
+        questions.append(
+            Question(
+                id=f"q07-wedge-{a.id.lower()}",
+                section="wedge",
+                objectives=("7.3",),
+                type="single",
+                prompt=f"{ORIGINS[a.origin].capitalize()}: {a.action} Which bin does the brief's logic put it in?",
+                options=options,
+            )
+        )
+    return questions
+
+
+def wedge_quiz(actions: tuple[WedgeAction, ...] = WEDGE_ACTIONS) -> Quiz:
+    """The sorting exercise, displayed like the course's self-check questions."""
+    return Quiz("07_us_response", wedge_questions(actions), title="Sort the actions: common threat or theatre-specific?")
+
+
+# --------------------------------------------------------------------------- the teaching-model chart
+def threat_map(actions: pd.DataFrame | None = None) -> Figure:
+    """Teaching model: the actions on a grid of how directly each bears on Russia and on China."""
+    df = wedge_table() if actions is None else actions.copy()
+    check_columns(df, ["id", "action", "origin", "bin", "reasoning", "russia", "china"], "The teaching-model chart")
+    df = df.reset_index(drop=True)
+    df["shared"] = shared_threat_score(df)
+    df["number"] = range(1, len(df) + 1)
+    df["label"] = [str(n) for n in df["number"]]
+    # spread the actions that share a cell in a small row
+    df["x"], df["y"] = df["russia"].astype(float), df["china"].astype(float)
+    for (_, _), cell in df.groupby(["russia", "china"]):
+        n = len(cell)
+        offsets = np.linspace(-0.28, 0.28, n) if n > 1 else np.zeros(1)
+        df.loc[cell.index, "x"] = cell["russia"].astype(float).to_numpy() + offsets
+    df["sort"] = df["bin"].map(_BIN_SHORT).map(lambda s: f"The brief's logic: {s}")
+    df["source"] = df["origin"].map(ORIGINS)
+    df["scores"] = [f"Russia {r} ({SCORE_LABELS[r]}), China {c} ({SCORE_LABELS[c]}); shared {s}" for r, c, s in zip(df["russia"], df["china"], df["shared"])]
+    points = df[["id", "label", "action", "source", "sort", "reasoning", "scores", "x", "y"]].astype({"id": "object", "label": "object"})
+
+    pick = alt.param(
+        name="action",
+        value="all",
+        bind=alt.binding_select(
+            options=["all"] + list(df["id"]),
+            labels=["Show all"] + [f"{n}. {textwrap.shorten(a, 60, placeholder='…')}" for n, a in zip(df["number"], df["action"])],
+            name="Highlight an action ",
+        ),
+    )
+    chosen = "action == 'all' || datum.id == action"
+    scale = alt.Scale(domain=[-0.5, 2.5], nice=False, zero=False)
+    label_expr = "datum.value == 0 ? '0 not at all' : datum.value == 1 ? '1 indirectly' : datum.value == 2 ? '2 directly' : ''"
+    ax_x = alt.Axis(values=[0, 1, 2], labelExpr=label_expr, grid=False, title="Bears on Russia's security (course's score)")
+    ax_y = alt.Axis(values=[0, 1, 2], labelExpr=label_expr, grid=False, title="Bears on China's security (course's score)")
+    cells = pd.DataFrame(
+        [{"x0": r - 0.5, "x1": r + 0.5, "y0": c - 0.5, "y1": c + 0.5, "shared": min(r, c) >= 1,
+          "label": f"Shared-threat score {min(r, c)}"} for r in (0, 1, 2) for c in (0, 1, 2)]
+    )
+    grid = alt.Chart(cells).mark_rect(stroke="#bbbbbb").encode(
+        x=alt.X("x0:Q", scale=scale, axis=ax_x), x2="x1:Q",
+        y=alt.Y("y0:Q", scale=scale, axis=ax_y), y2="y1:Q",
+        color=alt.Color("shared:N", scale=alt.Scale(domain=[True, False], range=["#fbeee6", "#ffffff"]), legend=None),
+        tooltip=[alt.Tooltip("label:N", title="Cell")],
+    )
+    note = alt.Chart(pd.DataFrame({"x": [0.0, 0.0], "y": [0.1, -0.1], "t": ["Unshaded: at most one", "partner feels it (score 0)"]})).mark_text(
+        fontSize=11, color="#444444"
+    ).encode(x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="t:N")
+    colour = alt.Color("sort:N", scale=alt.Scale(domain=["The brief's logic: common threat", "The brief's logic: theatre-specific"],
+                                                 range=[PALETTE["vermillion"], PALETTE["blue"]]),
+                       legend=None)
+    shape = alt.Shape("sort:N", scale=alt.Scale(domain=["The brief's logic: common threat", "The brief's logic: theatre-specific"],
+                                                range=["triangle-up", "circle"]), legend=None)
+    tooltip = [
+        alt.Tooltip("label:N", title="Action"),
+        alt.Tooltip("action:N", title="What"),
+        alt.Tooltip("source:N", title="Source"),
+        alt.Tooltip("sort:N", title="Bin"),
+        alt.Tooltip("scores:N", title="Teaching model"),
+    ]
+    opacity = alt.condition(chosen, alt.value(1), alt.value(0.15))
+    marks = alt.Chart(points).mark_point(filled=True, size=220, stroke="#222222", strokeWidth=0.6).encode(
+        x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), color=colour, shape=shape, opacity=opacity, tooltip=tooltip
+    )
+    nums = alt.Chart(points).mark_text(dy=-15, fontSize=12, fontWeight="bold", color="#222222").encode(
+        x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="label:N", opacity=opacity, tooltip=tooltip
+    )
+    grid_chart = alt.layer(grid, note, marks, nums).resolve_scale(color="independent").properties(width=WIDTH, height=360)
+
+    lines = [{"key": "all", "line": i, "text": t, "bold": True}
+             for i, t in enumerate(textwrap.wrap("Choose an action in the menu below (or hover over a point) to read the brief's reasoning.", 64))]
+    for r in df.itertuples():
+        where = "from the brief: " if r.origin == "brief" else "course example; by the brief's logic: "
+        head = textwrap.wrap(f"{r.number}. {r.action} ({where}{_BIN_SHORT[r.bin]})", 64)
+        body = textwrap.wrap(r.reasoning, 70)
+        for i, t in enumerate(head + body):
+            lines.append({"key": r.id, "line": i, "text": t, "bold": i < len(head)})
+    n_lines = max(l["line"] for l in lines) + 1
+    panel_base = alt.Chart(pd.DataFrame(lines)).transform_filter("datum.key == action")
+    panel_y = alt.Y("line:O", axis=None, scale=alt.Scale(domain=list(range(n_lines))))
+    panel = alt.layer(
+        panel_base.transform_filter("datum.bold").mark_text(align="left", baseline="top", fontSize=12, fontWeight="bold", color="#222222")
+        .encode(x=alt.value(0), y=panel_y, text="text:N"),
+        panel_base.transform_filter("!datum.bold").mark_text(align="left", baseline="top", fontSize=12, color="#222222")
+        .encode(x=alt.value(0), y=panel_y, text="text:N"),
+    ).properties(width=WIDTH, height=18 * n_lines + 8)
+
+    agree = int((df["shared"].map(lambda s: "common" if s >= 1 else "theatre") == df["bin"]).sum())
+    n_both = int((df["shared"] == 2).sum())
+    chart = alt.vconcat(grid_chart, panel, spacing=10).add_params(pick).properties(
+        title=alt.Title(
+            "Teaching model: how shared is the threat?",
+            subtitle=["The course's scores, not the brief's. Orange triangles: the brief's",
+                      "common threats; blue circles: its theatre-specific actions.",
+                      "Shaded cells: both partners feel the action. Hover or pick one",
+                      "in the menu to read the brief's reasoning."],
+        )
+    )
+    return Figure(
+        chart,
+        title=(
+            "Teaching model: the actions the brief says push Russia and China together are those both partners feel"
+            if agree == len(df)
+            else f"Teaching model: the shared-threat score matches the brief's sort for {agree} of {len(df)} actions"
+        ),
+        description=(
+            f"A teaching model (the course's scores, not the brief's) places {len(df)} US actions on a grid of how "
+            f"directly each bears on Russia's security (across) and on China's (up), from 0 (not at all) to 2 "
+            f"(directly). The shared-threat score is the smaller of the two; a score of 1 or more counts as a "
+            f"common threat, and on that rule the model matches the brief's sort for {agree} of {len(df)} actions. "
+            f"{n_both} actions bear directly on both countries (score 2)."
+        ),
+        height=470 + 18 * n_lines + 40,
+        source="Actions and reasoning: Gorenburg (2020), section 'How Should the United States Respond?', and course examples; scores: the course",
+        controls_note="Control: a menu that highlights one action and shows the brief's reasoning under the grid.",
+    )

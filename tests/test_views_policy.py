@@ -1,0 +1,157 @@
+"""Chapter 7 views (course/views/policy.py), its self-check numbers and exercise 7's hints."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from course.charts import ChartError
+from course.data import load
+from course.selfcheck import check, load_questions
+from course.views import policy as po
+
+ROOT = Path(__file__).resolve().parents[1]
+BRIEF_EXAMPLES = ("missile", "freedom-of-navigation", "NATO", "Taiwan", "Vietnam and India")
+
+
+# --- the actions ------------------------------------------------------------------
+
+
+def test_at_least_ten_actions_in_both_bins_with_labelled_origin():
+    df = po.wedge_table()
+    assert len(df) >= 10 and df["id"].is_unique
+    assert set(df["bin"]) == set(po.BINS) and df["bin"].value_counts().min() >= 4
+    assert set(df["origin"]) == {"brief", "course"}
+    # the brief's own examples are all there and labelled as the brief's
+    brief_rows = " ".join(df.loc[df["origin"] == "brief", "action"])
+    for example in BRIEF_EXAMPLES:
+        assert example in brief_rows, example
+    # course examples say so in their reasoning
+    for r in df[df["origin"] == "course"].itertuples():
+        assert r.reasoning.startswith("Course example"), r.id
+
+
+def test_teaching_model_agrees_with_the_brief_sort_and_refuses_bad_scores():
+    df = po.wedge_table()
+    assert (df["model_bin"] == df["bin"]).all(), df.loc[df["model_bin"] != df["bin"], "id"].tolist()
+    assert po.shared_threat_score(pd.DataFrame({"russia": [2, 0, 1], "china": [1, 2, 1]})).tolist() == [1, 0, 1]
+    for bad in (3, -1, 1.5, "high", None):
+        with pytest.raises(ChartError, match="0, 1 or 2"):
+            po.shared_threat_score(pd.DataFrame({"russia": [bad], "china": [1]}))
+    with pytest.raises(ChartError, match="china"):
+        po.shared_threat_score(pd.DataFrame({"russia": [1]}))
+
+
+def test_the_chart_title_reports_disagreement_when_a_score_changes():
+    df = po.wedge_table()
+    df.loc[df["id"] == "W07", "china"] = 1  # troops to NATO would then count as shared
+    fig = po.threat_map(df)
+    assert f"matches the brief's sort for {len(df) - 1} of {len(df)} actions" in fig.title
+    assert "teaching model" in fig.description.lower()
+
+
+def test_threat_map_has_selector_tooltips_and_labels():
+    fig = po.threat_map()
+    spec = fig.spec
+    pick = next(p for p in spec["params"] if p["name"] == "action")
+    assert pick["bind"]["options"][0] == "all" and len(pick["bind"]["options"]) == len(po.WEDGE_ACTIONS) + 1
+    text = json.dumps(spec)
+    assert "The course's scores, not the brief's" in text
+    n_both = int((po.wedge_table()["shared"] == 2).sum())
+    assert f"{n_both} actions bear directly on both countries" in fig.description
+
+
+# --- the sorting exercise -----------------------------------------------------------
+
+
+def test_wedge_questions_give_the_reasoning_and_are_shown_as_a_quiz():
+    questions = po.wedge_questions()
+    assert len(questions) == len(po.WEDGE_ACTIONS)
+    for q, a in zip(questions, po.WEDGE_ACTIONS):
+        right = next(i for i, o in enumerate(q.options) if o.correct)
+        wrong = 1 - right
+        ok, text = check(q, right)
+        assert ok and a.reasoning in text
+        ok, text = check(q, wrong)
+        assert not ok and po._BIN_SHORT[a.bin] in text
+        assert q.prompt.startswith("Course example:" if a.origin == "course" else "From the brief:")
+    page = po.wedge_quiz().to_html()
+    assert page.count('<form class="course-quiz__q"') == len(po.WEDGE_ACTIONS)
+    assert 'class="course-quiz"' in page  # so the book adds the quiz script
+    # no clash with the chapter's own self-check questions
+    own = {q.id for q in load_questions("07_us_response")}
+    assert not own & {q.id for q in questions}
+
+
+def test_wedge_questions_refuse_bad_actions():
+    bad = po.WedgeAction("W99", "Do something.", "brief", "both", "Because.", 1, 1)
+    with pytest.raises(ValueError, match="bin must be one of"):
+        po.wedge_questions((bad,))
+    dup = (po.WEDGE_ACTIONS[0], po.WEDGE_ACTIONS[0])
+    with pytest.raises(ValueError, match="unique"):
+        po.wedge_questions(dup)
+
+
+# --- the chapter's self-check numbers follow the data ----------------------------------
+
+
+def test_selfcheck_numbers_match_the_model():
+    qs = {q.id: q for q in load_questions("07_us_response")}
+    df = po.wedge_table()
+    q = qs["q07-model-count"]
+    assert q.answer == int((df["shared"] == 2).sum())
+    hints = {h.value: h.feedback for h in q.hints}
+    assert "common threats" in hints[float((df["shared"] >= 1).sum())]
+    assert "top row" in hints[float((df["china"] == 2).sum())]
+    assert "right-hand column" in hints[float((df["russia"] == 2).sum())]
+
+
+# --- exercise 7: common wrong answers get their hint -----------------------------------
+
+EX07 = "ex07_us_response"
+
+
+@pytest.fixture(scope="module")
+def ex07_tests():
+    proc = subprocess.run([sys.executable, "-m", "course.grading", "assign"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    from otter.test_files import ExceptionTestFile
+
+    student = json.loads((ROOT / "exercises" / "student" / f"{EX07}.ipynb").read_text())
+    public = {q: ExceptionTestFile.from_string(src, f"public/{q}") for q, src in student["metadata"]["otter"]["tests"].items()}
+    with zipfile.ZipFile(ROOT / "exercises" / "autograder" / f"{EX07}-autograder.zip") as zf:
+        full = {Path(n).stem: ExceptionTestFile.from_string(zf.read(n).decode(), n)
+                for n in zf.namelist() if n.startswith("tests/") and n.endswith(".py")}
+    return public, full
+
+
+def _ex07_slips():
+    d = load("developments")
+    pressure = d[d["claim"] == "us-pressure"]
+    return [
+        ("q1", {"q1": {"A"}}, "more than one"),
+        ("q4", {"q4": 8}, "larger"),
+        ("q4", {"q4": 1}, "directly on both"),
+        ("q4", {"q4": 6}, "not the sum"),
+        ("q5", {"q5": int(pressure["date"].dt.year.min())}, "earliest"),
+        ("q5", {"q5": int(d["date"].dt.year.max())}, "every development"),
+        ("q5", {"q5": len(pressure)}, "number of events"),
+    ]
+
+
+@pytest.mark.parametrize("question,answers,hint", _ex07_slips(), ids=lambda v: v if isinstance(v, str) else None)
+def test_ex07_common_wrong_answers_get_their_hint(ex07_tests, question, answers, hint):
+    public, full = ex07_tests
+    env = dict(answers)
+    public[question].run(env)
+    messages = [r.message for r in public[question].test_case_results if not r.passed]
+    assert messages and any(hint in m for m in messages), f"{question}: {messages}"
+    full[question].run(env)
+    assert not all(r.passed for r in full[question].test_case_results)
