@@ -24,16 +24,22 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 import altair as alt
 import pandas as pd
+
+from course.validation import ChartError, check_columns
 
 __all__ = [
     "PALETTE",
     "Figure",
     "figure",
     "year_range",
+    "year_filter",
+    "year_domain",
+    "YEAR_LO",
+    "YEAR_HI",
     "era_layer",
     "check_columns",
     "ChartError",
@@ -64,10 +70,6 @@ ERA_FILLS = ("#f0f0f0", "#dcdcdc")
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
-
-
-class ChartError(ValueError):
-    """Raised when a chart is asked to draw data it cannot draw."""
 
 
 def _theme() -> dict[str, Any]:
@@ -109,26 +111,6 @@ else:  # pragma: no cover - older Altair
     alt.themes.enable("course")
 
 
-def check_columns(df: pd.DataFrame, required: Iterable[str], what: str) -> None:
-    """Raise :class:`ChartError` unless ``df`` is a non-empty frame with ``required`` columns.
-
-    ``what`` names the chart in the message, e.g. ``"the arms-transfer explorer"``.
-    """
-    if not isinstance(df, pd.DataFrame):
-        raise ChartError(
-            f"{what} needs a pandas DataFrame, got {type(df).__name__}. "
-            "Load one with course.data.load(<table name>)."
-        )
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        raise ChartError(
-            f"{what} needs the column(s) {', '.join(missing)}; "
-            f"the table has {', '.join(map(str, df.columns)) or 'no columns'}."
-        )
-    if df.empty:
-        raise ChartError(f"{what} got an empty table: there is nothing to draw.")
-
-
 def _json_for_script(spec: Mapping[str, Any]) -> str:
     """JSON that is safe inside ``<script type="application/json">``."""
     text = json.dumps(spec, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
@@ -153,6 +135,9 @@ class Figure:
     source:
         Short source line printed under the chart, e.g. "SIPRI Arms Transfers
         Database (TIV, 2022 vintage)".
+    validate:
+        Validate the spec against the Vega-Lite schema when it is built. Turn it
+        off only in a view whose unit tests validate the spec.
     """
 
     chart: alt.TopLevelMixin
@@ -161,6 +146,7 @@ class Figure:
     height: int = 420
     source: str = ""
     controls_note: str = ""
+    validate: bool = True
     _spec: dict[str, Any] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -173,7 +159,9 @@ class Figure:
     def spec(self) -> dict[str, Any]:
         """The Vega-Lite specification, with the description built in."""
         if self._spec is None:
-            spec = self.chart.to_dict()
+            # Schema validation costs about 0.7 s a chart; views whose specs a
+            # test validates may switch it off for fast notebooks.
+            spec = self.chart.to_dict(validate=self.validate)
             spec["description"] = self.description
             self._spec = spec
         return self._spec
@@ -223,8 +211,9 @@ def year_range(
 ) -> tuple[alt.Parameter, alt.Parameter]:
     """Two slider parameters, ``start`` and ``end``, bounding a year range.
 
-    Filter a chart with ``alt.datum.year >= start`` and ``alt.datum.year <= end``
-    (both inclusive). The slider labels say what they move, for screen readers.
+    Filter a chart with :func:`year_filter` and give its x scale
+    :func:`year_domain`: both stay correct if the sliders cross. The slider
+    labels say what they move, for screen readers.
     """
     if not (isinstance(first, int) and isinstance(last, int)) or first > last:
         raise ChartError(f"year_range needs integer years with first <= last, got {first!r}, {last!r}.")
@@ -243,6 +232,22 @@ def year_range(
         bind=alt.binding_range(min=first, max=last, step=1, name=f"Last of the {label} "),
     )
     return p_start, p_end
+
+
+#: Vega expressions for the first and last year a :func:`year_range` pair selects,
+#: in order even when the learner drags the sliders past each other.
+YEAR_LO = "min(start_year, end_year)"
+YEAR_HI = "max(start_year, end_year)"
+
+
+def year_filter(field: str = "year") -> str:
+    """Filter expression keeping rows whose ``field`` lies in the selected years (inclusive)."""
+    return f"datum.{field} >= {YEAR_LO} && datum.{field} <= {YEAR_HI}"
+
+
+def year_domain(pad: float = 0.5) -> dict[str, str]:
+    """An x-scale domain that follows the year sliders, padded by ``pad`` years."""
+    return {"expr": f"[{YEAR_LO} - {pad}, {YEAR_HI} + {pad}]"}
 
 
 def era_layer(

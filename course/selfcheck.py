@@ -321,7 +321,8 @@ class Quiz:
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
         bundle = dict(self.widget()._repr_mimebundle_() or {})
         bundle["text/html"] = self.to_html()
-        bundle["text/plain"] = f"{self.title}: {len(self.questions)} questions (run the cell in JupyterLab to answer)."
+        n = len(self.questions)
+        bundle["text/plain"] = f"{self.title}: {n} question{'s' if n != 1 else ''} (run the cell in JupyterLab to answer)."
         return bundle
 
 

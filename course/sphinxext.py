@@ -18,6 +18,7 @@ What it does, using Sphinx's own hooks (no rewriting of built HTML):
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +65,34 @@ def _asset_keys() -> dict[str, str]:
     return {stem: hashlib.sha256(src).hexdigest()[:12] for stem, (_make, src) in _asset_recipes().items()}
 
 
+def notebook_inputs_key(root: Path | None = None) -> str:
+    """Hash of everything a chapter's outputs depend on besides its own code cells:
+    the course package, the data and the self-check questions."""
+    root = root or HERE.parent
+    digest = hashlib.sha256()
+    patterns = ("course/**/*.py", "course/js/*.js", "data/*.csv", "data/datapackage.json", "chapters/selfcheck/*.yml")
+    for path in sorted({p for pattern in patterns for p in root.glob(pattern)}):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _on_config_inited(app: Sphinx, config: Any) -> None:
     # The assets' hashes are part of the configuration, so that a change to a
     # script rewrites every page (pages name the script by its hash).
     config.course_asset_key = ",".join(f"{k}-{v}" for k, v in sorted(_asset_keys().items()))
+    # jupyter-cache keys a notebook on its code cells only: a change to the
+    # course package or the data would leave stale outputs in the book. The key
+    # below is a config value that forces a full re-read when it changes, and
+    # the execution cache is dropped with it.
+    key = notebook_inputs_key(Path(app.srcdir))
+    config.course_inputs_key = key
+    cache = Path(app.outdir).parent / ".jupyter_cache"
+    stamp = Path(app.outdir).parent / ".course-inputs-key"
+    if stamp.exists() and stamp.read_text(encoding="utf-8").strip() != key and cache.exists():
+        logger.info("course code or data changed: clearing the notebook execution cache")
+        shutil.rmtree(cache)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(key, encoding="utf-8")
 
 
 def _write_asset(app: Sphinx, stem: str, key: str, make: Any) -> str:
@@ -150,6 +175,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     if "comments_config" not in app.config.values:
         app.add_config_value("comments_config", {}, "html")
     app.add_config_value("course_asset_key", "", "html")
+    app.add_config_value("course_inputs_key", "", "env")
     app.connect("config-inited", _on_config_inited)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _on_html_page_context)

@@ -249,3 +249,32 @@ def test_vegalite_renderer_is_registered_as_a_myst_nb_plugin():
     from myst_nb.core.render import load_mime_renders
 
     assert VegaLiteMimeRenderer in load_mime_renders()
+
+
+def test_year_range_stays_in_order_when_sliders_cross(transfers, deals):
+    """Dragging the first-year slider past the last must not reverse the axis or empty the chart."""
+    import vl_convert as vlc
+
+    spec = json.loads(json.dumps(arms.explorer(transfers, deals).spec))
+    spec["width"] = 640  # "container" has no width outside a page
+    for p in spec["params"]:
+        if p["name"] == "start_year":
+            p["value"] = 2015
+        if p["name"] == "end_year":
+            p["value"] = 2005
+
+    def axis_labels(node, out):
+        if isinstance(node, dict):
+            if node.get("role") == "axis-label":
+                out.append([item.get("text") for item in node.get("items", [])])
+            for value in node.values():
+                axis_labels(value, out)
+        elif isinstance(node, list):
+            for value in node:
+                axis_labels(value, out)
+        return out
+
+    x_labels = axis_labels(vlc.vegalite_to_scenegraph(spec), [])[0]
+    years = [int(t) for t in x_labels]
+    assert years and min(years) >= 2004 and max(years) <= 2016, years
+    assert years == sorted(years), "the year axis runs backwards"

@@ -207,9 +207,10 @@ def term_targets(text: str) -> set[str]:
 
 
 def chapter_texts() -> dict[str, str]:
-    """Markdown text of every chapter (.md as is; .ipynb cell sources joined)."""
+    """Markdown text of every chapter page (.md as is; .ipynb cell sources joined).
+    Chapter pages are named NN_slug; README.md (the authors' guide) is not a page."""
     texts: dict[str, str] = {}
-    for path in sorted(CHAPTERS.glob("*.md")):
+    for path in sorted(CHAPTERS.glob("[0-9]*.md")):
         texts[path.name] = path.read_text(encoding="utf-8")
     for path in sorted(CHAPTERS.glob("*.ipynb")):
         try:
@@ -385,7 +386,6 @@ def test_chapter_term_links_exist_in_glossary():
     assert not problems, "chapters link to terms missing from the glossary:\n" + "\n".join(problems)
 
 
-@pytest.mark.xfail(reason="chapters not written yet", strict=False)
 def test_every_footnote_source_is_cited_in_a_chapter():
     cited = set()
     for text in chapter_texts().values():
@@ -397,7 +397,6 @@ def test_every_footnote_source_is_cited_in_a_chapter():
     )
 
 
-@pytest.mark.xfail(reason="chapters not written yet", strict=False)
 def test_every_glossary_term_is_linked_from_a_chapter():
     linked = set()
     for text in chapter_texts().values():
