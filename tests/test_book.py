@@ -33,6 +33,7 @@ LOADING_ATTRS = {
 CDN_PATTERN = re.compile(r"https?://(?:[a-z0-9-]+\.)*(?:unpkg\.com|jsdelivr\.net|cdnjs\.cloudflare\.com|googleapis\.com|gstatic\.com|plot\.ly|cdn\.[a-z.]+)", re.I)
 CHART = 'class="course-chart"'
 LIVE = 'class="course-live"'
+QUIZ = 'class="course-quiz"'
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -145,11 +146,16 @@ def _page_for(nb_path: Path, book: Path) -> Path:
 @pytest.mark.parametrize("nb_path", sorted((ROOT / "chapters").glob("[0-9]*.ipynb")), ids=lambda p: p.stem)
 def test_every_chart_and_live_tool_reaches_its_page(built_book, nb_path):
     outputs = _notebook_outputs(nb_path)
-    charts = sum(CHART in "".join(o.get("data", {}).get("text/html", "")) for o in outputs)
-    tools = sum(WIDGET_VIEW in o.get("data", {}) for o in outputs)
+    html = ["".join(o.get("data", {}).get("text/html", "")) for o in outputs]
+    charts = sum(CHART in h for h in html)
+    tools = sum(LIVE in h for h in html)
+    quizzes = sum(QUIZ in h for h in html)
+    widgets = sum(WIDGET_VIEW in o.get("data", {}) for o in outputs)
+    assert widgets == tools + quizzes, f"{nb_path.name}: {widgets} widget outputs, but only {tools + quizzes} have a book form"
     page = _page_for(nb_path, built_book).read_text(encoding="utf-8")
     assert page.count(CHART) == charts, f"{nb_path.name}: {charts} charts in the notebook, {page.count(CHART)} on the page"
     assert page.count(LIVE) == tools, f"{nb_path.name}: {tools} live tools in the notebook, {page.count(LIVE)} fallbacks on the page"
+    assert page.count(QUIZ) == quizzes, f"{nb_path.name}: {quizzes} self-checks in the notebook, {page.count(QUIZ)} on the page"
     assert WIDGET_VIEW not in page, "a widget view reached the page without its fallback"
     # each chart's specification is valid JSON
     for spec in re.findall(r'<script type="application/json" class="course-chart__spec">(.*?)</script>', page, re.S):

@@ -6,7 +6,8 @@ checks that the master's solutions pass its own tests) and writes
 * ``exercises/student/<name>.ipynb``: the student notebook, post-processed into a good
   book page: the first Markdown cell keeps the master's single ``#`` title and adds how
   to run, check and submit; otter's first cell is replaced by one that survives a
-  renamed file (:func:`course.grading.student.notebook_file`); otter's ``---``
+  renamed file (:func:`course.grading.student.notebook_file`) and, in Colab only, first
+  fetches the course (:func:`course.hub.colab_cell`); otter's ``---``
   separators are removed (Sphinx refuses a section that begins with a transition);
   answer cells are tagged ``raises-exception`` so that ``pytest --nbval-lax`` can run
   the untouched copy;
@@ -68,6 +69,7 @@ def _pipeline_hash() -> str:
     h = hashlib.sha256()
     for module in ("assign.py", "student.py"):
         h.update((Path(__file__).parent / module).read_bytes())
+    h.update(_colab_lines("x").encode())
     try:
         h.update(metadata.version("otter-grader").encode())
     except metadata.PackageNotFoundError:  # pragma: no cover
@@ -177,8 +179,14 @@ def _instructions(name: str) -> str:
     ])
 
 
+def _colab_lines(name: str) -> str:
+    from course.hub import colab_cell  # Colab opens the notebook alone: fetch the course first
+
+    return colab_cell(name)
+
+
 def _init_source(name: str) -> str:
-    return (
+    return _colab_lines(name) + (
         "# Set up the checks: grader.check(\"q1\") runs the tests of question q1.\n"
         "import otter\n"
         "from course.grading.student import notebook_file\n"
