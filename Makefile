@@ -42,7 +42,7 @@ exercises: $(STAMP)
 	$(BIN)/python -m course.grading assign
 
 book: $(STAMP) exercises
-	$(BIN)/python -m course.build
+	$(BIN)/jupyter-book build . -W --keep-going
 	@echo
 	@echo "Book built. Open $(CURDIR)/$(HTML)/index.html  (or: make serve)"
 
@@ -52,7 +52,7 @@ serve: $(STAMP)
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 chapters/
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)"
 
 data-page: $(STAMP)
 	$(BIN)/python -m course.datadoc
@@ -71,3 +71,36 @@ test: book
 
 clean:
 	rm -rf _build exercises/student exercises/autograder .pytest_cache
+
+# --- offline bundle and page speed (issue 10) -----------------------------------
+.PHONY: bundle pagespeed bench
+bundle: book
+	$(BIN)/python -m course.bundle
+
+# Lighthouse (npm, pinned in benchmarks/package-lock.json) in Debian's Chromium,
+# the site served by nginx with gzip (apt-get install nginx-light chromium).
+pagespeed: $(STAMP)
+	@test -f $(HTML)/index.html || { echo "No built book in $(HTML): run 'make book' first."; exit 1; }
+	@test -x benchmarks/node_modules/.bin/lighthouse || npm ci --prefix benchmarks --no-audit --no-fund
+	$(BIN)/python benchmarks/pagespeed.py --html $(HTML)
+
+# --- instructors (issue 9) ---------------------------------------------------
+.PHONY: instructor-kit slides links
+# Answer keys, instructors only: dist/instructor-kit.zip (dist/ is gitignored, never published).
+instructor-kit: $(STAMP) exercises
+	$(BIN)/python -m course.instructor_kit build
+
+# reveal.js decks from the chapter notebooks, every asset served locally: _build/slides/
+slides: $(STAMP)
+	$(BIN)/python -m course.slides
+
+# nbgitpuller (JupyterHub), Binder and Colab links:  make links HUB=https://hub.example.edu [BRANCH=classroom]
+HUB ?=
+BRANCH ?=
+links: $(STAMP) exercises
+	@test -n "$(HUB)" || { echo "Give your hub's address: make links HUB=https://hub.example.edu"; exit 2; }
+	$(BIN)/python -m course.hub links --hub "$(HUB)" $(if $(BRANCH),--branch "$(BRANCH)")
+
+# Build, notebook, test, grading and size benchmarks (about 40 minutes; not part of make test).
+bench: $(STAMP) exercises
+	$(BIN)/python benchmarks/bench.py

@@ -70,7 +70,14 @@ def notebook_inputs_key(root: Path | None = None) -> str:
     the course package, the data and the self-check questions."""
     root = root or HERE.parent
     digest = hashlib.sha256()
-    patterns = ("course/**/*.py", "course/js/*.js", "data/*.csv", "data/datapackage.json", "chapters/selfcheck/*.yml")
+    # What chapter notebooks import (directly or through course.views), not the
+    # build-only modules (theme, bundle, slides, grading, ...), whose edits must
+    # not re-execute every notebook. A new module that notebooks import goes here.
+    patterns = (
+        "course/__init__.py", "course/config.py", "course/data.py", "course/charts.py", "course/tables.py",
+        "course/widgets.py", "course/selfcheck.py", "course/validation.py", "course/views/*.py",
+        "data/*.csv", "data/datapackage.json", "chapters/selfcheck/*.yml",
+    )
     for path in sorted({p for pattern in patterns for p in root.glob(pattern)}):
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]

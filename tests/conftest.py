@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-HTML = ROOT / "_build" / "html"
+# COURSE_BOOK_HTML points the tests at another build (a helper's own output folder).
+HTML = Path(os.environ.get("COURSE_BOOK_HTML") or ROOT / "_build" / "html")
 CHROMIUM = "/usr/bin/chromium"
 # Flags from the project's machine notes. The dead proxy makes every request to
 # a host other than 127.0.0.1 fail at once inside the browser (loopback bypasses

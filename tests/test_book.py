@@ -62,9 +62,37 @@ class _Loads(HTMLParser):
             self.inline_scripts.append(data)
 
 
+def toc_files() -> list[str]:
+    """Every page of the book, from _toc.yml (root first)."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+
+    def walk(entries):
+        for e in entries:
+            if "file" in e:
+                files.append(e["file"])
+            walk(e.get("sections", []))
+            walk(e.get("chapters", []))
+
+    walk(toc["parts"])
+    return files
+
+
+#: Pages Sphinx adds besides those in the table of contents.
+EXTRA_PAGES = ["search"]
+
+
 def pages(book: Path) -> list[Path]:
-    found = sorted(p for p in book.rglob("*.html") if not {"_sources", "_static"} & set(p.parts))
-    assert found, f"no HTML pages under {book}"
+    """The book's HTML pages: those in _toc.yml plus Sphinx's own (search).
+
+    Taken from the table of contents rather than the folder, so that a page an
+    earlier build left behind (Sphinx never deletes outputs) cannot pass for part
+    of the book."""
+    found = [book / f"{f}.html" for f in toc_files() + EXTRA_PAGES]
+    missing = [str(p.relative_to(book)) for p in found if not p.exists()]
+    assert not missing, f"pages not built: {missing}"
     return found
 
 
@@ -170,18 +198,5 @@ def test_no_page_needs_the_widget_manager_or_requirejs(built_book):
 
 
 def test_every_page_in_the_toc_was_built(built_book):
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(entries):
-        for e in entries:
-            if "file" in e:
-                files.append(e["file"])
-            walk(e.get("sections", []))
-            walk(e.get("chapters", []))
-
-    walk(toc["parts"])
-    missing = [f for f in files if not (built_book / f"{f}.html").exists()]
+    missing = [f for f in toc_files() if not (built_book / f"{f}.html").exists()]
     assert not missing, f"pages in _toc.yml that were not built: {missing}"
