@@ -62,12 +62,13 @@ grade: $(STAMP) exercises
 	$(BIN)/python -m course.grading grade "$(SUBMISSIONS)" --out "$(OUT)"
 
 # --- tests -----------------------------------------------------------------
-# Unit, data, grading, built-book and browser tests, plus every chapter and
-# exercise master through nbval against its stored outputs. nbval needs
-# --dist loadfile: the default distribution splits one notebook across kernels.
+# Unit, data, grading, built-book, browser and JupyterLab tests, plus every
+# chapter through nbval against its stored outputs (tests/test_grading.py runs
+# the exercise masters through nbval). nbval needs --dist loadfile: the default
+# distribution splits one notebook across kernels.
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 test: book
-	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) tests chapters exercises/masters
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) tests chapters
 
 clean:
 	rm -rf _build exercises/student exercises/autograder .pytest_cache
