@@ -10,6 +10,16 @@ from test_book import pages
 CHAPTER_3 = "chapters/03_military_technical.html"
 
 
+CHART_BUNDLE_READY = "() => !document.querySelector('figure.course-chart') || window.courseDrawCharts"
+
+
+def draw_every_chart(page) -> None:
+    """Draw every chart now. The chart bundle is fetched once the page has
+    loaded (course.sphinxext), so wait for it first."""
+    page.wait_for_function(CHART_BUNDLE_READY, timeout=15000)
+    page.evaluate("() => window.courseDrawCharts && window.courseDrawCharts()")
+
+
 def visit(browser, url: str, viewport: dict | None = None, draw_all: bool = True):
     """Open ``url``; return the page and what went wrong while loading it.
 
@@ -37,7 +47,7 @@ def visit(browser, url: str, viewport: dict | None = None, draw_all: bool = True
     page.goto(url, wait_until="load")
     if not draw_all:
         return page, problems
-    page.evaluate("() => window.courseDrawCharts && window.courseDrawCharts()")
+    draw_every_chart(page)
     page.wait_for_function(
         "() => [...document.querySelectorAll('figure.course-chart')].every(f => f.dataset.drawn && f.dataset.drawn !== 'pending')",
         timeout=15000,
@@ -257,7 +267,7 @@ def test_every_bound_chart_control_changes_its_chart(browser, book_url, built_bo
                 # Each control from the page's starting state: one control's
                 # extreme (a one-year range, say) can hide what another one does.
                 page.reload(wait_until="load")
-                page.evaluate("() => window.courseDrawCharts()")
+                draw_every_chart(page)
                 page.wait_for_function("() => [...document.querySelectorAll('figure.course-chart')].every(f => f.dataset.drawn === 'yes')")
                 fig = page.locator("figure.course-chart").nth(i)
                 bind = fig.locator(".vega-bind").nth(j)
@@ -319,6 +329,8 @@ def test_charts_far_down_a_page_are_drawn_when_the_reader_gets_there(browser, bo
         if 'class="course-chart"' not in path.read_text(encoding="utf-8"):
             continue
         page, problems = visit(browser, f"{book_url}/{path.relative_to(built_book).as_posix()}", viewport=phone, draw_all=False)
+        # once the bundle is in, the charts near the screen are drawn and the far ones wait
+        page.wait_for_function(CHART_BUNDLE_READY, timeout=15000)
         page.wait_for_timeout(500)
         far = page.evaluate(
             "() => [...document.querySelectorAll('figure.course-chart')].findIndex(f => f.getBoundingClientRect().top > 3 * window.innerHeight)"
