@@ -2,6 +2,7 @@
 
     make bench                       # everything, 3 repeats (about 40 minutes on 2 cores)
     .venv/bin/python benchmarks/bench.py --repeat 3 --only build,notebooks
+    .venv/bin/python benchmarks/bench.py --only test --merge   # redo one section, keep the rest
 
 Measures on this machine and writes ``benchmarks/results/bench.md`` and ``.json``:
 
@@ -212,7 +213,8 @@ def markdown(res: dict) -> str:
     m = res["machine"]
     out = ["# Benchmarks", "", f"Measured {m['measured']} by `benchmarks/bench.py` on {m['cores']} cores ({m['cpu']}), "
            f"Python {m['python']}; load average at start {m['load_average_at_start']}. Timings: median (min–max) of "
-           f"{res['repeat']} runs.", "", "Packages: " + ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v), ""]
+           f"{res['repeat']} runs." + "".join(f" Section '{k}' was measured earlier, {v}." for k, v in res.get("earlier", {}).items()),
+           "", "Packages: " + ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v), ""]
 
     def fmt(s: dict, unit: str = "s") -> str:
         return f"{s['median']} {unit} ({s['min']}–{s['max']})"
@@ -252,9 +254,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", default="build,notebooks,test,grading,size",
                         help="comma-separated sections: build,notebooks,test,grading,size")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the other sections of the existing bench.json (their own 'measured' stamps stay)")
     args = parser.parse_args(argv)
     sections = [s.strip() for s in args.only.split(",") if s.strip()]
     res: dict = {"machine": machine(), "repeat": args.repeat}
+    old = RESULTS / "bench.json"
+    if args.merge and old.exists():
+        kept = json.loads(old.read_text(encoding="utf-8"))
+        res["earlier"] = {k: kept["machine"]["measured"] for k in kept if k not in ("machine", "repeat", "earlier")
+                          and k not in sections}
+        res["earlier"].update({k: v for k, v in kept.get("earlier", {}).items() if k not in sections})
+        res.update({k: v for k, v in kept.items() if k not in ("machine", "repeat", "earlier") and k not in sections})
     RESULTS.mkdir(parents=True, exist_ok=True)
     for section in sections:
         print(f"[bench] {section}", flush=True)
