@@ -282,3 +282,24 @@ def era_layer(
         x="mid:Q", y=alt.value(0), text="label:N", opacity=opacity
     )
     return alt.layer(rect, text)
+
+
+def text_panel(lines: list[dict[str, Any]], selected: str, width: int) -> alt.LayerChart:
+    """A text panel that shows the lines of the item a chart parameter selects.
+
+    ``lines`` holds one dict per line: ``key`` (the item), ``line`` (0, 1, ...),
+    ``text``, and ``bold`` (heading lines). ``selected`` is the name of the
+    parameter whose value is the key to show (for example a dropdown of
+    actions). Used beside charts whose points need more words than a tooltip.
+    """
+    if not lines:
+        raise ChartError("text_panel: no lines to show")
+    base = alt.Chart(pd.DataFrame(lines)).transform_filter(f"datum.key == {selected}")
+    n_lines = max(line["line"] for line in lines) + 1
+    y = alt.Y("line:O", axis=None, scale=alt.Scale(domain=list(range(n_lines))))
+    return alt.layer(
+        base.transform_filter("datum.bold").mark_text(align="left", baseline="top", fontSize=12, fontWeight="bold", color="#222222")
+        .encode(x=alt.value(0), y=y, text="text:N"),
+        base.transform_filter("!datum.bold").mark_text(align="left", baseline="top", fontSize=12, color="#222222")
+        .encode(x=alt.value(0), y=y, text="text:N"),
+    ).properties(width=width, height=18 * n_lines + 8)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from course import config
-from course.charts import ChartError, Figure, check_columns, era_layer, year_range
+from course.charts import ChartError, Figure, check_columns, era_layer, text_panel, year_range
 from course.data import load
 from course.sphinxext import VegaLiteMimeRenderer
 from course.tables import table
@@ -86,6 +86,19 @@ def test_era_layer_spans_whole_years():
     layer = era_layer(pd.DataFrame({"start": [2000], "end": [2004], "label": ["A"]}))
     values = list(layer.to_dict()["datasets"].values())[0]
     assert values[0]["x0"] == 1999.5 and values[0]["x1"] == 2004.5
+
+
+def test_text_panel_shows_the_selected_items_lines_with_room_for_each():
+    lines = [{"key": "a", "line": 0, "text": "Head", "bold": True},
+             {"key": "a", "line": 1, "text": "Body", "bold": False},
+             {"key": "b", "line": 0, "text": "Other", "bold": True}]
+    panel = text_panel(lines, "pick", 300)
+    spec = panel.to_dict()
+    assert panel.height == 18 * 2 + 8 and spec["width"] == 300
+    filters = [t["filter"] for layer in spec["layer"] for t in layer.get("transform", [])]
+    assert "datum.key == pick" in filters and "datum.bold" in filters and "!datum.bold" in filters
+    with pytest.raises(ChartError, match="no lines"):
+        text_panel([], "pick", 300)
 
 
 # --- tables ------------------------------------------------------------------

@@ -24,6 +24,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from exercise_checks import public_and_full_checks
 
 from course import data
 from course.grading import AUTOGRADER_DIR, MASTERS_DIR, STUDENT_DIR, assign, checks, synth
@@ -313,14 +314,7 @@ def _solution_env(name: str) -> dict:
 
 def _tests(name: str) -> dict[str, tuple]:
     """Public tests (from the student notebook) and all tests (from the autograder zip)."""
-    from otter.test_files import ExceptionTestFile
-
-    nb = json.loads(student(name).read_text())
-    public = {q: ExceptionTestFile.from_string(src, f"public/{q}")
-              for q, src in nb["metadata"]["otter"]["tests"].items()}
-    with zipfile.ZipFile(AUTOGRADER_DIR / f"{name}-autograder.zip") as zf:
-        full = {Path(n).stem: ExceptionTestFile.from_string(zf.read(n).decode(), n)
-                for n in zf.namelist() if n.startswith("tests/") and n.endswith(".py")}
+    public, full = public_and_full_checks(name)
     return {q: (public.get(q), full[q]) for q in full}
 
 

@@ -6,11 +6,11 @@ import json
 import re
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from exercise_checks import public_and_full_checks
 
 from course.charts import ChartError
 from course.data import load
@@ -122,14 +122,7 @@ EX07 = "ex07_us_response"
 def ex07_tests():
     proc = subprocess.run([sys.executable, "-m", "course.grading", "assign"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    from otter.test_files import ExceptionTestFile
-
-    student = json.loads((ROOT / "exercises" / "student" / f"{EX07}.ipynb").read_text())
-    public = {q: ExceptionTestFile.from_string(src, f"public/{q}") for q, src in student["metadata"]["otter"]["tests"].items()}
-    with zipfile.ZipFile(ROOT / "exercises" / "autograder" / f"{EX07}-autograder.zip") as zf:
-        full = {Path(n).stem: ExceptionTestFile.from_string(zf.read(n).decode(), n)
-                for n in zf.namelist() if n.startswith("tests/") and n.endswith(".py")}
-    return public, full
+    return public_and_full_checks(EX07)
 
 
 def _ex07_slips():

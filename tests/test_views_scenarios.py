@@ -7,11 +7,11 @@ import json
 import re
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from exercise_checks import public_and_full_checks
 
 from course.charts import ChartError
 from course.data import load
@@ -242,14 +242,7 @@ EX06 = "ex06_scenarios"
 def ex06_tests():
     proc = subprocess.run([sys.executable, "-m", "course.grading", "assign"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    from otter.test_files import ExceptionTestFile
-
-    student = json.loads((ROOT / "exercises" / "student" / f"{EX06}.ipynb").read_text())
-    public = {q: ExceptionTestFile.from_string(src, f"public/{q}") for q, src in student["metadata"]["otter"]["tests"].items()}
-    with zipfile.ZipFile(ROOT / "exercises" / "autograder" / f"{EX06}-autograder.zip") as zf:
-        full = {Path(n).stem: ExceptionTestFile.from_string(zf.read(n).decode(), n)
-                for n in zf.namelist() if n.startswith("tests/") and n.endswith(".py")}
-    return public, full
+    return public_and_full_checks(EX06)
 
 
 def _ex06_slips():

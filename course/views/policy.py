@@ -30,7 +30,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from course.charts import PALETTE, ChartError, Figure, check_columns
+from course.charts import PALETTE, ChartError, Figure, check_columns, text_panel
 from course.selfcheck import Option, Question, Quiz
 
 __all__ = [
@@ -325,15 +325,7 @@ def threat_map(actions: pd.DataFrame | None = None) -> Figure:
         body = textwrap.wrap(r.reasoning, 70)
         for i, t in enumerate(head + body):
             lines.append({"key": r.id, "line": i, "text": t, "bold": i < len(head)})
-    n_lines = max(l["line"] for l in lines) + 1
-    panel_base = alt.Chart(pd.DataFrame(lines)).transform_filter("datum.key == action")
-    panel_y = alt.Y("line:O", axis=None, scale=alt.Scale(domain=list(range(n_lines))))
-    panel = alt.layer(
-        panel_base.transform_filter("datum.bold").mark_text(align="left", baseline="top", fontSize=12, fontWeight="bold", color="#222222")
-        .encode(x=alt.value(0), y=panel_y, text="text:N"),
-        panel_base.transform_filter("!datum.bold").mark_text(align="left", baseline="top", fontSize=12, color="#222222")
-        .encode(x=alt.value(0), y=panel_y, text="text:N"),
-    ).properties(width=WIDTH, height=18 * n_lines + 8)
+    panel = text_panel(lines, "action", WIDTH)
 
     agree = int((df["shared"].map(lambda s: "common" if s >= 1 else "theatre") == df["bin"]).sum())
     n_both = int((df["shared"] == 2).sum())
@@ -360,7 +352,7 @@ def threat_map(actions: pd.DataFrame | None = None) -> Figure:
             f"common threat, and on that rule the model matches the brief's sort for {agree} of {len(df)} actions. "
             f"{n_both} actions bear directly on both countries (score 2)."
         ),
-        height=470 + 18 * n_lines + 40,
+        height=470 + panel.height + 32,  # the grid, the text panel and the gap
         source="Actions and reasoning: Gorenburg (2020), section 'How Should the United States Respond?', and course examples; scores: the course",
         controls_note="Control: a menu that highlights one action and shows the brief's reasoning under the grid.",
     )

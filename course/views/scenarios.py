@@ -32,7 +32,7 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
-from course.charts import PALETTE, ChartError, Figure, check_columns
+from course.charts import PALETTE, ChartError, Figure, check_columns, text_panel
 from course.widgets import InputError, LiveView, live, message_html, parse_number, parse_probability
 
 __all__ = [
@@ -234,15 +234,7 @@ def matrix(scenarios: pd.DataFrame) -> Figure:
         heads, body = _wrapped(head, 64), _wrapped(r.description)
         for i, t in enumerate(heads + body):
             lines.append({"key": r.scenario_id, "line": i, "text": t, "bold": i < len(heads)})
-    panel_base = alt.Chart(pd.DataFrame(lines)).transform_filter("datum.key == scenario")
-    n_lines = max(line["line"] for line in lines) + 1
-    panel_y = alt.Y("line:O", axis=None, scale=alt.Scale(domain=list(range(n_lines))))
-    panel = alt.layer(
-        panel_base.transform_filter("datum.bold").mark_text(align="left", baseline="top", fontSize=12, fontWeight="bold", color="#222222")
-        .encode(x=alt.value(0), y=panel_y, text="text:N"),
-        panel_base.transform_filter("!datum.bold").mark_text(align="left", baseline="top", fontSize=12, color="#222222")
-        .encode(x=alt.value(0), y=panel_y, text="text:N"),
-    ).properties(width=WIDTH, height=18 * n_lines + 8)
+    panel = text_panel(lines, "scenario", WIDTH)
     n_sub = (p["kind"] == "sub-scenario").sum()
     off_diagonal = int((p["impact_rank"] + p["probability_rank"] != 4).sum())
     counts = (
@@ -275,7 +267,7 @@ def matrix(scenarios: pd.DataFrame) -> Figure:
             f"{len(families)} scenarios (squares) and {n_sub} sub-scenarios (circles) at the brief's "
             f"placement: {parts}. Every sub-scenario shares its scenario's cell, and {finding}."
         ),
-        height=470 + 18 * n_lines + 40,
+        height=470 + panel.height + 32,  # the grid, the text panel and the gap
         source=SOURCE,
         controls_note="Control: a menu that highlights one scenario and shows its description under the grid.",
     )
