@@ -4,6 +4,7 @@ hints (tests/test_grading.py and the chapters' view tests)."""
 from __future__ import annotations
 
 import json
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -14,7 +15,10 @@ def public_and_full_checks(name: str) -> tuple[dict, dict]:
     """The public checks (embedded in the student notebook) and all checks (the
     autograder zip's tests/), each as ``{question: otter ExceptionTestFile}``.
     Both files are build products: run ``python -m course.grading assign`` first."""
-    from otter.test_files import ExceptionTestFile
+    with warnings.catch_warnings():
+        # otter imports ipylab, which passes traitlets a type (a library's deprecation, not ours)
+        warnings.filterwarnings("ignore", "Traits should be given as instances", DeprecationWarning)
+        from otter.test_files import ExceptionTestFile
 
     student = json.loads((STUDENT_DIR / f"{name}.ipynb").read_text(encoding="utf-8"))
     public = {q: ExceptionTestFile.from_string(src, f"public/{q}")
