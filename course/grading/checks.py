@@ -110,23 +110,29 @@ def _one_value_hint(value: Any, name: str, what: str) -> Hint:
 
 
 # --------------------------------------------------------------------------- numbers
-def whole_number(value: Any, name: str, what: str = "a whole number") -> int:
-    """Check that ``value`` is one whole number (int or numpy integer) and return it as ``int``.
-
-    ``what`` names the expected answer for the messages, e.g. ``"a year such as 2005"``.
-    """
+def _reject_non_numbers(value: Any, name: str, what: str, convert: str) -> None:
+    """The wrong kinds of answer that :func:`whole_number` and :func:`number` explain
+    alike: no answer, True/False, pd.NA, and text (``convert`` names the cast to suggest)."""
     require_answer(value, name)
     if isinstance(value, bool) or type(value).__name__ == "bool_":
         raise Hint(f"{name} is {describe(value)}, but it should be {what}. A comparison such "
                    "as x > 3 gives True/False: use the number itself.")
-    if isinstance(value, numbers.Integral):
-        return int(value)
     if _is_missing_scalar(value):
         raise Hint(f"{name} is a missing value (pd.NA): your selection found no data. Check "
                    "the filter (years, column names) that produced it.")
     if isinstance(value, str):
         raise Hint(f"{name} is text ({value!r}), but it should be {what}. Remove the quotes, "
-                   f"or convert it with int({name}).")
+                   f"or convert it with {convert}({name}).")
+
+
+def whole_number(value: Any, name: str, what: str = "a whole number") -> int:
+    """Check that ``value`` is one whole number (int or numpy integer) and return it as ``int``.
+
+    ``what`` names the expected answer for the messages, e.g. ``"a year such as 2005"``.
+    """
+    _reject_non_numbers(value, name, what, "int")
+    if isinstance(value, numbers.Integral):
+        return int(value)
     if isinstance(value, numbers.Real):
         f = float(value)
         if math.isnan(f):
@@ -141,16 +147,7 @@ def whole_number(value: Any, name: str, what: str = "a whole number") -> int:
 
 def number(value: Any, name: str, what: str = "a number") -> float:
     """Check that ``value`` is one finite number and return it as ``float``."""
-    require_answer(value, name)
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
-        raise Hint(f"{name} is {describe(value)}, but it should be {what}. A comparison such "
-                   "as x > 3 gives True/False: use the number itself.")
-    if _is_missing_scalar(value):
-        raise Hint(f"{name} is a missing value (pd.NA): your selection found no data. Check "
-                   "the filter (years, column names) that produced it.")
-    if isinstance(value, str):
-        raise Hint(f"{name} is text ({value!r}), but it should be {what}. Remove the quotes, "
-                   f"or convert it with float({name}).")
+    _reject_non_numbers(value, name, what, "float")
     if isinstance(value, numbers.Real):
         f = float(value)
         if math.isnan(f):
