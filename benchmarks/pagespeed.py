@@ -42,20 +42,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
 NGINX = Path("/usr/sbin/nginx")
-CHROMIUM = Path("/usr/bin/chromium")
-# The flags the closed network needs; the dead loopback proxy makes every request
-# to another host fail at once inside the browser (Chromium never proxies loopback).
-CHROME_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--proxy-server=http://127.0.0.1:9",
-]
+sys.path.insert(0, str(ROOT))
+from course.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (Debian's Chromium and the closed-network flags)
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 CHART_MARKER = 'class="course-chart"'
 # Targets from issue 10 (1 KB = 1000 bytes).
@@ -166,7 +154,7 @@ def run_lighthouse(url: str, out: Path) -> dict:
             "--output=json",
             f"--output-path={out}",
             "--only-categories=" + ",".join(CATEGORIES),
-            "--chrome-flags=" + " ".join(CHROME_FLAGS + [f"--user-data-dir={profile}"]),
+            "--chrome-flags=" + " ".join(CHROMIUM_ARGS + [f"--user-data-dir={profile}"]),
         ]
         env = dict(os.environ, CHROME_PATH=str(CHROMIUM))
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)

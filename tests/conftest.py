@@ -10,24 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from course.chromium import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
 # COURSE_BOOK_HTML points the tests at another build (a helper's own output folder).
 HTML = Path(os.environ.get("COURSE_BOOK_HTML") or ROOT / "_build" / "html")
-CHROMIUM = "/usr/bin/chromium"
-# Flags from the project's machine notes. The dead proxy makes every request to
-# a host other than 127.0.0.1 fail at once inside the browser (loopback bypasses
-# proxies), so nothing leaves the machine and third-party requests show up.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--proxy-server=http://127.0.0.1:9",
-]
 
 
 @pytest.fixture(scope="session")
@@ -57,11 +44,11 @@ def book_url(built_book: Path):
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright (never a downloaded browser)."""
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does.")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
         b.close()

@@ -28,7 +28,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM_ARGS, ROOT
+from conftest import ROOT
+
+from course.chromium import CHROMIUM_ARGS
 
 NOTEBOOK = "chapters/03_military_technical.ipynb"
 JUPYTER = Path(sys.executable).parent / "jupyter"
