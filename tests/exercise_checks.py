@@ -1,9 +1,12 @@
-"""The checks of a generated exercise, as otter runs them: shared by the tests of
-hints (tests/test_grading.py and the chapters' view tests)."""
+"""Exercise helpers shared by the tests: a generated exercise's checks as otter runs
+them (the hint tests in tests/test_grading.py and the chapters' view tests), and a
+master split into what only instructors hold and what learners see (the leak tests
+in tests/test_grading.py and tests/test_instructors.py)."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import warnings
@@ -49,3 +52,42 @@ def assert_wrong_answer_gets_hint(public, full, env: dict, question: str, hint: 
     assert any(hint in m for m in messages), f"{question}: expected {hint!r} in {messages}"
     full.run(env)
     assert not all(r.passed for r in full.test_case_results), f"{question}: the wrong answer passed the hidden tests"
+
+
+def split_master(path: Path) -> tuple[set[str], list[str], list[str]]:
+    """Split an otter-assign master into what only instructors hold and what a learner sees.
+
+    Returns ``(solution, hidden, public)``: the solution lines (lines marked
+    ``# SOLUTION`` or inside ``# BEGIN/END SOLUTION`` in a solution cell, and the
+    sentences of a solution Markdown cell), the bodies of hidden test cells, and the
+    public parts (prompts, setup cells, public tests, a solution cell's unmarked lines).
+    Raw cells (otter's delimiters and configuration) belong to neither side.
+    """
+    solution: set[str] = set()
+    hidden: list[str] = []
+    public: list[str] = []
+    in_sol = False
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        head = src.strip().splitlines()[0].strip().upper() if src.strip() else ""
+        if cell["cell_type"] == "raw":
+            in_sol = {"# BEGIN SOLUTION": True, "# END SOLUTION": False}.get(head, in_sol)
+            continue
+        if in_sol and cell["cell_type"] == "markdown":
+            solution |= {s for s in re.split(r"(?<=[.:])\s+|\n", src) if len(s.strip()) > 30}
+        elif in_sol and cell["cell_type"] == "code":  # otter keeps a solution cell's unmarked lines
+            block = False
+            for line in src.splitlines():
+                if re.match(r"\s*#\s*BEGIN SOLUTION", line):
+                    block = True
+                elif re.match(r"\s*#\s*END SOLUTION", line):
+                    block = False
+                elif block or re.search(r"#\s*SOLUTION\s*$", line):
+                    solution.add(re.sub(r"#\s*SOLUTION\s*$", "", line))
+                else:
+                    public.append(line)
+        elif "BEGIN TEST CONFIG" in src and re.search(r"^hidden:\s*true", src, re.M):
+            hidden.append(src.split("# END TEST CONFIG", 1)[1])
+        else:
+            public.append(src)
+    return solution, hidden, public

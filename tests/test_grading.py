@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from exercise_checks import assert_wrong_answer_gets_hint, public_and_full_checks
+from exercise_checks import assert_wrong_answer_gets_hint, public_and_full_checks, split_master
 
 from course import data
 from course.grading import AUTOGRADER_DIR, MASTERS_DIR, STUDENT_DIR, assign, checks, synth
@@ -613,33 +613,8 @@ def secrets(name: str) -> dict[str, set[str]]:
     learner may see (prompts, setup cells, public tests, unmarked solution lines) are left
     out, as are very short ones.
     """
-    nb = json.loads(master(name).read_text())
-    solution, hidden, public = set(), set(), []
-    in_sol = False
-    for cell in nb["cells"]:
-        src = _text(cell)
-        head = src.strip().splitlines()[0].strip().upper() if src.strip() else ""
-        if cell["cell_type"] == "raw":
-            in_sol = {"# BEGIN SOLUTION": True, "# END SOLUTION": False}.get(head, in_sol)
-            continue
-        if in_sol and cell["cell_type"] == "markdown":
-            solution |= {s for s in re.split(r"(?<=[.:])\s+|\n", src) if len(s.strip()) > 30}
-        elif in_sol and cell["cell_type"] == "code":
-            block = False
-            for line in src.splitlines():
-                if re.match(r"\s*#\s*BEGIN SOLUTION", line):
-                    block = True
-                elif re.match(r"\s*#\s*END SOLUTION", line):
-                    block = False
-                elif block or re.search(r"#\s*SOLUTION\s*$", line):
-                    solution.add(re.sub(r"#\s*SOLUTION\s*$", "", line))
-                else:
-                    public.append(line)
-        elif "BEGIN TEST CONFIG" in src and re.search(r"^hidden:\s*true", src, re.M):
-            body = src.split("# END TEST CONFIG", 1)[1]
-            hidden |= set(body.splitlines()) | set(_unparsed_lines(body))
-        else:
-            public.append(src)
+    solution, hidden_bodies, public = split_master(master(name))
+    hidden = {line for body in hidden_bodies for line in body.splitlines() + _unparsed_lines(body)}
     public_text = _norm("\n".join(public))
 
     def keep(lines: set[str], minimum: int) -> set[str]:

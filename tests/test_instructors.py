@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlparse
 
 import nbformat
 import pytest
+from exercise_checks import split_master
 
 from course import config
 from course import hub as hubmod
@@ -137,28 +138,7 @@ def _html_text(raw: str) -> str:
 
 def _public_text(master: Path) -> str:
     """What a learner may see of a master: everything outside solutions and hidden tests."""
-    public, in_sol = [], False
-    for cell in json.loads(master.read_text())["cells"]:
-        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        head = src.strip().splitlines()[0].strip().upper() if src.strip() else ""
-        if cell["cell_type"] == "raw":
-            in_sol = {"# BEGIN SOLUTION": True, "# END SOLUTION": False}.get(head, in_sol)
-            continue
-        if re.search(r"^hidden:\s*true", src, re.M):
-            continue
-        if in_sol and cell["cell_type"] == "code":  # otter keeps a solution cell's unmarked lines
-            block = False
-            for line in src.splitlines():
-                if re.match(r"\s*#\s*BEGIN SOLUTION", line):
-                    block = True
-                elif re.match(r"\s*#\s*END SOLUTION", line):
-                    block = False
-                elif not block and not re.search(r"#\s*SOLUTION\s*$", line):
-                    public.append(line)
-            continue
-        if in_sol:
-            continue
-        public.append(src)
+    _solution, _hidden, public = split_master(master)
     return _norm("\n".join(public))
 
 
