@@ -33,13 +33,16 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
+# Two locks: the full one (requirements.txt, everything make needs) and the
+# learners' runtime (requirements/runtime.txt), constrained to the same versions.
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile requirements.in -o requirements.txt --python-version 3.11
+	$(BIN)/uv pip compile requirements/runtime.in -c requirements.txt -o requirements/runtime.txt --python-version 3.11
 
 # --- book ------------------------------------------------------------------
 exercises: $(STAMP)
-	$(BIN)/python -m course.grading assign
+	$(BIN)/python -m course_grading assign
 
 book: $(STAMP) exercises
 	$(BIN)/jupyter-book build . -W --keep-going
@@ -55,11 +58,11 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)"
 
 data-page: $(STAMP)
-	$(BIN)/python -m course.datadoc
+	$(BIN)/python -m course_book.datadoc
 
 # --- grading ---------------------------------------------------------------
 grade: $(STAMP) exercises
-	$(BIN)/python -m course.grading grade "$(SUBMISSIONS)" --out "$(OUT)"
+	$(BIN)/python -m course_grading grade "$(SUBMISSIONS)" --out "$(OUT)"
 
 # --- tests -----------------------------------------------------------------
 # Unit, data, grading, built-book, browser and JupyterLab tests, plus every
@@ -76,7 +79,7 @@ clean:
 # --- offline bundle and page speed (issue 10) -----------------------------------
 .PHONY: bundle pagespeed bench
 bundle: book
-	$(BIN)/python -m course.bundle
+	$(BIN)/python -m course_book.bundle
 
 # Lighthouse (npm, pinned in benchmarks/package-lock.json) in Debian's Chromium,
 # the site served by nginx with gzip (apt-get install nginx-light chromium).
@@ -89,18 +92,18 @@ pagespeed: $(STAMP)
 .PHONY: instructor-kit slides links
 # Answer keys, instructors only: dist/instructor-kit.zip (dist/ is gitignored, never published).
 instructor-kit: $(STAMP) exercises
-	$(BIN)/python -m course.instructor_kit build
+	$(BIN)/python -m course_instructor.kit build
 
 # reveal.js decks from the chapter notebooks, every asset served locally: _build/slides/
 slides: $(STAMP)
-	$(BIN)/python -m course.slides
+	$(BIN)/python -m course_book.slides
 
 # nbgitpuller (JupyterHub), Binder and Colab links:  make links HUB=https://hub.example.edu [BRANCH=classroom]
 HUB ?=
 BRANCH ?=
 links: $(STAMP) exercises
 	@test -n "$(HUB)" || { echo "Give your hub's address: make links HUB=https://hub.example.edu"; exit 2; }
-	$(BIN)/python -m course.hub links --hub "$(HUB)" $(if $(BRANCH),--branch "$(BRANCH)")
+	$(BIN)/python -m course_instructor.links --hub "$(HUB)" $(if $(BRANCH),--branch "$(BRANCH)")
 
 # Build, notebook, test, grading and size benchmarks (about 40 minutes; not part of make test).
 bench: $(STAMP) exercises

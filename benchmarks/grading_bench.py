@@ -1,4 +1,4 @@
-"""Benchmark: seconds per submission, serial `otter run` against `python -m course.grading grade`.
+"""Benchmark: seconds per submission, serial `otter run` against `python -m course_grading grade`.
 
 Usage (from the repository root, after `make exercises`)::
 
@@ -9,8 +9,8 @@ It writes 40 synthetic submissions of exercise 3 (correct, partly wrong, broken)
 ``benchmarks/results/tmp/grading/`` (gitignored), grades them
 
 1. one after another with ``otter run -a <zip> <submission>`` (the reference),
-2. with ``python -m course.grading grade`` (default: fast engine, one process per core),
-3. with ``python -m course.grading grade --engine otter`` (``otter run`` in parallel),
+2. with ``python -m course_grading grade`` (default: fast engine, one process per core),
+3. with ``python -m course_grading grade --engine otter`` (``otter run`` in parallel),
 
 checks that the three agree on every score, and writes the seconds per submission and
 the machine's description to ``benchmarks/results/grading.json`` and ``grading.md``.
@@ -30,14 +30,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course.grading import AUTOGRADER_DIR, MASTERS_DIR, STUDENT_DIR, synth  # noqa: E402
+from course_grading import AUTOGRADER_DIR, MASTERS_DIR, STUDENT_DIR, synth  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 EXERCISE = "ex03_military_technical"
@@ -67,9 +67,14 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    return {"cores": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
-            "platform": platform.platform(), "otter_grader": metadata.version("otter-grader"),
-            "load_average_1min_at_start": round(os.getloadavg()[0], 2)}
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "otter_grader": metadata.version("otter-grader"),
+        "load_average_1min_at_start": round(os.getloadavg()[0], 2),
+    }
 
 
 def make_submissions(folder: Path, count: int, seed: int = 3) -> list[Path]:
@@ -100,9 +105,22 @@ def serial_otter_run(paths: list[Path], zip_path: Path) -> tuple[float, dict[str
     start = time.perf_counter()
     for i, path in enumerate(paths, 1):
         with tempfile.TemporaryDirectory() as tmp:
-            proc = subprocess.run([sys.executable, "-m", "otter", "run", "-a", str(zip_path),
-                                   str(path), "-o", tmp, "--no-logo"],
-                                  capture_output=True, text=True)
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "otter",
+                    "run",
+                    "-a",
+                    str(zip_path),
+                    str(path),
+                    "-o",
+                    tmp,
+                    "--no-logo",
+                ],
+                capture_output=True,
+                text=True,
+            )
             results = Path(tmp) / "results.json"
             if results.is_file():
                 tests = json.loads(results.read_text())["tests"]
@@ -115,26 +133,31 @@ def serial_otter_run(paths: list[Path], zip_path: Path) -> tuple[float, dict[str
 
 def course_grade(folder: Path, out: Path, *extra: str) -> tuple[float, dict[str, float]]:
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "course.grading", "grade", str(folder),
-                           "--out", str(out), *extra], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "course_grading", "grade", str(folder), "--out", str(out), *extra],
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
-        raise SystemExit(f"course.grading grade failed:\n{proc.stdout}\n{proc.stderr}")
+        raise SystemExit(f"course_grading grade failed:\n{proc.stdout}\n{proc.stderr}")
     with open(out, newline="") as fh:
-        totals = {Path(r["file"]).name: float(r["total"]) if r["total"] else float("nan")
-                  for r in csv.DictReader(fh)}
+        totals = {
+            Path(r["file"]).name: float(r["total"]) if r["total"] else float("nan")
+            for r in csv.DictReader(fh)
+        }
     return elapsed, totals
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=40, help="submissions (default 40)")
-    parser.add_argument("--skip-otter-parallel", action="store_true",
-                        help="do not time `course.grading grade --engine otter`")
+    parser.add_argument(
+        "--skip-otter-parallel", action="store_true", help="do not time `course_grading grade --engine otter`"
+    )
     args = parser.parse_args()
 
-    build = subprocess.run([sys.executable, "-m", "course.grading", "assign"],
-                           capture_output=True, text=True)
+    build = subprocess.run([sys.executable, "-m", "course_grading", "assign"], capture_output=True, text=True)
     if build.returncode != 0:
         raise SystemExit(f"make exercises failed:\n{build.stdout}{build.stderr}")
     zip_path = AUTOGRADER_DIR / f"{EXERCISE}-autograder.zip"
@@ -149,13 +172,13 @@ def main() -> int:
     t_serial, serial = serial_otter_run(paths, zip_path)
     print(f"   {t_serial:.1f} s, {t_serial / n:.2f} s per submission")
 
-    print("2. python -m course.grading grade (fast engine) ...", flush=True)
+    print("2. python -m course_grading grade (fast engine) ...", flush=True)
     t_fast, fast = course_grade(work / "submissions", work / "fast.csv")
     print(f"   {t_fast:.1f} s, {t_fast / n:.2f} s per submission")
 
     t_par = par = None
     if not args.skip_otter_parallel:
-        print("3. python -m course.grading grade --engine otter ...", flush=True)
+        print("3. python -m course_grading grade --engine otter ...", flush=True)
         t_par, par = course_grade(work / "submissions", work / "otter.csv", "--engine", "otter")
         print(f"   {t_par:.1f} s, {t_par / n:.2f} s per submission")
 
@@ -163,21 +186,25 @@ def main() -> int:
         return sum(1 for k in a if k in b and (a[k] == b[k] or (a[k] != a[k] and b[k] != b[k])))
 
     result = {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "machine": info,
         "submissions": n,
-        "mix": {"correct": sum("correct" in p.name for p in paths),
-                "partly_wrong": sum("wrong" in p.name for p in paths),
-                "broken": sum("broken" in p.name for p in paths),
-                "renamed": sum("(" in p.name for p in paths)},
+        "mix": {
+            "correct": sum("correct" in p.name for p in paths),
+            "partly_wrong": sum("wrong" in p.name for p in paths),
+            "broken": sum("broken" in p.name for p in paths),
+            "renamed": sum("(" in p.name for p in paths),
+        },
         "seconds_per_submission": {
             "otter_run_serial": round(t_serial / n, 2),
             "course_grading_fast": round(t_fast / n, 2),
             "course_grading_otter_parallel": round(t_par / n, 2) if t_par else None,
         },
-        "total_seconds": {"otter_run_serial": round(t_serial, 1),
-                          "course_grading_fast": round(t_fast, 1),
-                          "course_grading_otter_parallel": round(t_par, 1) if t_par else None},
+        "total_seconds": {
+            "otter_run_serial": round(t_serial, 1),
+            "course_grading_fast": round(t_fast, 1),
+            "course_grading_otter_parallel": round(t_par, 1) if t_par else None,
+        },
         "workers": info["cores"],
         "scores_agree_with_serial_otter_run": {
             "course_grading_fast": f"{same(serial, fast)}/{n}",
@@ -205,16 +232,17 @@ def main() -> int:
         "| --- | ---: | ---: | ---: |",
         f"| `otter run`, one after another | {sps['otter_run_serial']:.2f} | "
         f"{result['total_seconds']['otter_run_serial']} | (reference) |",
-        f"| `python -m course.grading grade` (fast engine, {info['cores']} workers) | "
+        f"| `python -m course_grading grade` (fast engine, {info['cores']} workers) | "
         f"{sps['course_grading_fast']:.2f} | {result['total_seconds']['course_grading_fast']} | "
         f"{result['scores_agree_with_serial_otter_run']['course_grading_fast']} |",
     ]
     if t_par:
         lines.append(
-            f"| `python -m course.grading grade --engine otter` ({info['cores']} workers) | "
+            f"| `python -m course_grading grade --engine otter` ({info['cores']} workers) | "
             f"{sps['course_grading_otter_parallel']:.2f} | "
             f"{result['total_seconds']['course_grading_otter_parallel']} | "
-            f"{result['scores_agree_with_serial_otter_run']['course_grading_otter_parallel']} |")
+            f"{result['scores_agree_with_serial_otter_run']['course_grading_otter_parallel']} |"
+        )
     lines += ["", f"Target: {result['target']}.", ""]
     (RESULTS / "grading.md").write_text("\n".join(lines))
     print("\n".join(lines))

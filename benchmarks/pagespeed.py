@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -43,7 +43,9 @@ ROOT = HERE.parent
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
 NGINX = Path("/usr/sbin/nginx")
 sys.path.insert(0, str(ROOT))
-from course.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (Debian's Chromium and the closed-network flags)
+# Debian's Chromium and the closed-network flags
+from course_book.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 CHART_MARKER = 'class="course-chart"'
 # Targets from issue 10 (1 KB = 1000 bytes).
@@ -115,7 +117,9 @@ class Nginx:
         self.tmp = Path(tempfile.mkdtemp(prefix="pagespeed-nginx-"))
         self.port = free_port()
         conf = self.tmp / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(tmp=self.tmp, port=self.port, root=root.resolve()), encoding="utf-8")
+        conf.write_text(
+            NGINX_CONF.format(tmp=self.tmp, port=self.port, root=root.resolve()), encoding="utf-8"
+        )
         self.proc = subprocess.Popen(
             [str(NGINX), "-p", str(self.tmp), "-c", str(conf)],
             stdout=subprocess.DEVNULL,
@@ -131,7 +135,7 @@ class Nginx:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     err = self.proc.stderr.read().decode() if self.proc.poll() is not None else "no answer"
                     self.close()
-                    raise SetupError(f"nginx did not start on port {self.port}: {err}")
+                    raise SetupError(f"nginx did not start on port {self.port}: {err}") from None
                 time.sleep(0.1)
 
     def close(self) -> None:
@@ -212,7 +216,8 @@ def summarise(rel: str, kind: str, reports: list[dict]) -> dict:
     items = first["audits"]["network-requests"]["details"]["items"]
     heavy = sorted(items, key=lambda i: i.get("transferSize") or 0, reverse=True)[:5]
     row["heaviest"] = [
-        {"url": i["url"].split("/", 3)[-1], "kb": round((i.get("transferSize") or 0) / 1000, 1)} for i in heavy
+        {"url": i["url"].split("/", 3)[-1], "kb": round((i.get("transferSize") or 0) / 1000, 1)}
+        for i in heavy
     ]
     row["misses"] = misses(row)
     return row
@@ -235,22 +240,31 @@ def markdown(result: dict) -> str:
     lines = [
         f"# Page speed{' (' + result['label'] + ')' if result['label'] else ''}",
         "",
-        f"Lighthouse {result['lighthouse']} in {result['chromium']}, mobile preset (simulated throttling), "
-        f"median of {result['runs']} runs per page; site served by nginx with gzip and cache headers on 127.0.0.1. "
-        f"Measured {result['measured']} from `{result['html']}`.",
+        (
+            f"Lighthouse {result['lighthouse']} in {result['chromium']}, mobile preset (simulated"
+            f" throttling), median of {result['runs']} runs per page; site served by nginx with gzip and"
+            f" cache headers on 127.0.0.1. Measured {result['measured']} from `{result['html']}`."
+        ),
         "",
-        "Targets: performance >= 97 (text page), >= 95 (chart page); accessibility, best practices, SEO 100; "
-        "first-visit transfer <= 400 KB (text), <= 800 KB (chart). 1 KB = 1000 bytes, as sent (gzip).",
+        (
+            "Targets: performance >= 97 (text page), >= 95 (chart page); accessibility, best practices, SEO"
+            " 100; first-visit transfer <= 400 KB (text), <= 800 KB (chart). 1 KB = 1000 bytes, as sent"
+            " (gzip)."
+        ),
         "",
-        "| page | kind | perf (runs) | a11y | best pr. | SEO | transfer KB | requests | FCP ms | LCP ms | TBT ms | CLS | misses |",
+        (
+            "| page | kind | perf (runs) | a11y | best pr. | SEO | transfer KB | requests | FCP ms | LCP ms |"
+            " TBT ms | CLS | misses |"
+        ),
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result["pages"]:
         runs = "/".join(str(x) for x in r["performance_runs"])
         lines.append(
-            f"| {r['page']} | {r['kind']} | {r['performance']} ({runs}) | {r['accessibility']} | "
-            f"{r['best-practices']} | {r['seo']} | {r['transfer_kb']} | {r['requests']:.0f} | {r['fcp_ms']:.0f} | "
-            f"{r['lcp_ms']:.0f} | {r['tbt_ms']:.0f} | {r['cls']} | {'; '.join(r['misses']) or '-'} |"
+            f"| {r['page']} | {r['kind']} | {r['performance']} ({runs}) | {r['accessibility']} |"
+            f" {r['best-practices']} | {r['seo']} | {r['transfer_kb']} | {r['requests']:.0f} |"
+            f" {r['fcp_ms']:.0f} | {r['lcp_ms']:.0f} | {r['tbt_ms']:.0f} | {r['cls']} |"
+            f" {'; '.join(r['misses']) or '-'} |"
         )
     failing = {r["page"]: r["failing_audits"] for r in result["pages"] if r["failing_audits"]}
     if failing:
@@ -266,10 +280,16 @@ def markdown(result: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("pages", nargs="*", help="pages relative to the site root (default: every page)")
-    ap.add_argument("--html", type=Path, default=ROOT / "_build" / "html", help="the built site (default: _build/html)")
-    ap.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page; the median is reported (default 3)")
+    ap.add_argument(
+        "--html", type=Path, default=ROOT / "_build" / "html", help="the built site (default: _build/html)"
+    )
+    ap.add_argument(
+        "--runs", type=int, default=3, help="Lighthouse runs per page; the median is reported (default 3)"
+    )
     ap.add_argument("--label", default="", help="suffix for the result files, e.g. 'before'")
-    ap.add_argument("--out", type=Path, default=HERE / "results", help="result folder (default benchmarks/results)")
+    ap.add_argument(
+        "--out", type=Path, default=HERE / "results", help="result folder (default benchmarks/results)"
+    )
     args = ap.parse_args(argv)
 
     try:
@@ -278,7 +298,9 @@ def main(argv: list[str] | None = None) -> int:
         if not (args.html / "index.html").exists():
             raise SetupError(f"no built book in {args.html}: run 'make book' first")
         if not LIGHTHOUSE.exists():
-            raise SetupError(f"{LIGHTHOUSE} is missing: run 'npm ci --prefix benchmarks' (make pagespeed does)")
+            raise SetupError(
+                f"{LIGHTHOUSE} is missing: run 'npm ci --prefix benchmarks' (make pagespeed does)"
+            )
         if not CHROMIUM.exists():
             raise SetupError(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
         pages = args.pages or content_pages(args.html)
@@ -303,8 +325,11 @@ def main(argv: list[str] | None = None) -> int:
                 version = report["lighthouseVersion"]
                 reports.append(report)
                 perf = report["categories"]["performance"]["score"]
-                print(f"{rel} run {i + 1}: performance {round(100 * perf) if perf is not None else '-'} "
-                      f"({time.monotonic() - t0:.0f} s)", flush=True)
+                print(
+                    f"{rel} run {i + 1}: performance {round(100 * perf) if perf is not None else '-'} "
+                    f"({time.monotonic() - t0:.0f} s)",
+                    flush=True,
+                )
             rows.append(summarise(rel, page_kind(args.html, rel), reports))
     except RuntimeError as err:
         print(f"pagespeed: {err}", file=sys.stderr)
@@ -315,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     chromium = subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True).stdout.strip()
     result = {
         "label": args.label,
-        "measured": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "measured": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "html": str(args.html),
         "lighthouse": version,
         "chromium": chromium,
@@ -327,7 +352,10 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / f"{stem}.md").write_text(markdown(result), encoding="utf-8")
     print(markdown(result))
     missed = [r["page"] for r in rows if r["misses"]]
-    print(f"{len(rows) - len(missed)} of {len(rows)} pages meet every target" + (f"; missed: {', '.join(missed)}" if missed else ""))
+    print(
+        f"{len(rows) - len(missed)} of {len(rows)} pages meet every target"
+        + (f"; missed: {', '.join(missed)}" if missed else "")
+    )
     return 0
 
 

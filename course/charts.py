@@ -11,7 +11,7 @@ representations:
 ``text/html``
     The published book uses this: a ``<figure class="course-chart">`` holding
     the Vega-Lite specification as inert JSON, a caption and a text fallback.
-    The book's own script (see :mod:`course.sphinxext`) draws it with a Vega
+    The book's own script (see :mod:`course_book.sphinxext`) draws it with a Vega
     bundle served from the site, so the controls work without a kernel and
     nothing is loaded from a third-party host.
 
@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -169,18 +170,14 @@ class Figure:
     def to_html(self) -> str:
         """The static-page representation (drawn by the book's own script)."""
         esc = html.escape
-        source = (
-            f'<p class="course-chart__source">Source: {esc(self.source)}</p>' if self.source else ""
-        )
+        source = f'<p class="course-chart__source">Source: {esc(self.source)}</p>' if self.source else ""
         note = (
-            f'<p class="course-chart__controls">{esc(self.controls_note)}</p>'
-            if self.controls_note
-            else ""
+            f'<p class="course-chart__controls">{esc(self.controls_note)}</p>' if self.controls_note else ""
         )
         return (
             f'<figure class="course-chart" aria-label="{esc(self.title)}">'
             f'<div class="course-chart__view" style="min-height:{int(self.height)}px">'
-            f'<noscript>{esc(self.description)}</noscript></div>'
+            f"<noscript>{esc(self.description)}</noscript></div>"
             f'<script type="application/json" class="course-chart__spec">'
             f"{_json_for_script(self.spec)}</script>"
             f"<figcaption><strong>{esc(self.title)}.</strong> {esc(self.description)}"
@@ -298,8 +295,10 @@ def text_panel(lines: list[dict[str, Any]], selected: str, width: int) -> alt.La
     n_lines = max(line["line"] for line in lines) + 1
     y = alt.Y("line:O", axis=None, scale=alt.Scale(domain=list(range(n_lines))))
     return alt.layer(
-        base.transform_filter("datum.bold").mark_text(align="left", baseline="top", fontSize=12, fontWeight="bold", color="#222222")
+        base.transform_filter("datum.bold")
+        .mark_text(align="left", baseline="top", fontSize=12, fontWeight="bold", color="#222222")
         .encode(x=alt.value(0), y=y, text="text:N"),
-        base.transform_filter("!datum.bold").mark_text(align="left", baseline="top", fontSize=12, color="#222222")
+        base.transform_filter("!datum.bold")
+        .mark_text(align="left", baseline="top", fontSize=12, color="#222222")
         .encode(x=alt.value(0), y=y, text="text:N"),
     ).properties(width=width, height=18 * n_lines + 8)

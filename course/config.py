@@ -36,7 +36,7 @@ def repository() -> tuple[str, str]:
 def _owner_repo() -> str:
     url, _ = repository()
     prefix = "https://github.com/"
-    return url[len(prefix):] if url.startswith(prefix) else ""
+    return url[len(prefix) :] if url.startswith(prefix) else ""
 
 
 def binder_url(page: str) -> str:

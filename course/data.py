@@ -23,8 +23,9 @@ import datetime as _dt
 import functools
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
@@ -131,9 +132,7 @@ _DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean
 # --------------------------------------------------------------------------- validation
 def _read_rows(name: str, path: Path) -> tuple[list[str], list[list[str]]]:
     if not path.is_file():
-        raise DataError(
-            f"Table {name!r}: file {path} not found; the data folder may be incomplete"
-        )
+        raise DataError(f"Table {name!r}: file {path} not found; the data folder may be incomplete")
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.reader(fh))
@@ -154,15 +153,16 @@ def _check_header(file: str, header: list[str], fields: list[dict[str, Any]]) ->
     if duplicated:
         raise DataError(f"{file} line 1: column {duplicated[0]!r} appears more than once")
     if extra:
-        raise DataError(f"{file} line 1: column {extra[0]!r} is not in the schema "
-                        f"(the schema lists: {', '.join(names)})")
+        raise DataError(
+            f"{file} line 1: column {extra[0]!r} is not in the schema (the schema lists: {', '.join(names)})"
+        )
     if missing:
-        raise DataError(f"{file} line 1: column {missing[0]!r} is missing "
-                        "(the schema requires every listed column)")
+        raise DataError(
+            f"{file} line 1: column {missing[0]!r} is missing (the schema requires every listed column)"
+        )
 
 
-def _check_field(file: str, field: dict[str, Any], cells: list[str],
-                 missing_values: list[str]) -> list[Any]:
+def _check_field(file: str, field: dict[str, Any], cells: list[str], missing_values: list[str]) -> list[Any]:
     """Parse and check one column; return its values (None where missing)."""
     col, ftype = field["name"], field.get("type", "string")
     cons = field.get("constraints", {})
@@ -171,8 +171,9 @@ def _check_field(file: str, field: dict[str, Any], cells: list[str],
         raise DataError(f"{file}: column {col} has unsupported type {ftype!r} in the schema")
     enum = cons.get("enum")
     pattern = re.compile(cons["pattern"]) if "pattern" in cons else None
-    bounds = {k: parse(str(cons[k])) if ftype == "date" else cons[k]
-              for k in ("minimum", "maximum") if k in cons}
+    bounds = {
+        k: parse(str(cons[k])) if ftype == "date" else cons[k] for k in ("minimum", "maximum") if k in cons
+    }
     values: list[Any] = []
     for i, text in enumerate(cells):
         where = f"{file} line {i + 2}, column {col}"
@@ -202,13 +203,14 @@ def _check_unique(file: str, columns: list[str], frame: dict[str, list[Any]], wh
     for i, key in enumerate(zip(*(frame[c] for c in columns))):
         if any(k is None for k in key):
             if what == "primary key":
-                raise DataError(f"{file} line {i + 2}, column {columns[0]}: "
-                                "the primary key may not be empty")
+                raise DataError(f"{file} line {i + 2}, column {columns[0]}: the primary key may not be empty")
             continue
         if key in seen:
             shown = ", ".join(map(str, key))
-            raise DataError(f'{file} line {i + 2}, column {", ".join(columns)}: duplicate '
-                            f'{what} "{shown}" (first on line {seen[key]})')
+            raise DataError(
+                f"{file} line {i + 2}, column {', '.join(columns)}: duplicate "
+                f'{what} "{shown}" (first on line {seen[key]})'
+            )
         seen[key] = i + 2
 
 
@@ -216,8 +218,9 @@ def _as_list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _check_foreign_keys(name: str, file: str, resource: dict[str, Any],
-                        frame: dict[str, list[Any]], data_dir: str) -> None:
+def _check_foreign_keys(
+    name: str, file: str, resource: dict[str, Any], frame: dict[str, list[Any]], data_dir: str
+) -> None:
     for fk in resource.get("schema", {}).get("foreignKeys", []):
         cols = _as_list(fk["fields"])
         target = fk["reference"].get("resource") or name
@@ -226,22 +229,24 @@ def _check_foreign_keys(name: str, file: str, resource: dict[str, Any],
             pool = set(zip(*(frame[c] for c in target_cols)))
         else:
             other = _load(target, data_dir)
-            pool = set(zip(*(other[c].astype(object).where(other[c].notna(), None)
-                             for c in target_cols)))
+            pool = set(zip(*(other[c].astype(object).where(other[c].notna(), None) for c in target_cols)))
         for i, key in enumerate(zip(*(frame[c] for c in cols))):
             if any(k is None for k in key):
                 continue
             if key not in pool:
                 shown = ", ".join(map(str, key))
-                raise DataError(f'{file} line {i + 2}, column {", ".join(cols)}: "{shown}" has no '
-                                f'match in {target}.{", ".join(target_cols)}')
+                raise DataError(
+                    f'{file} line {i + 2}, column {", ".join(cols)}: "{shown}" has no '
+                    f"match in {target}.{', '.join(target_cols)}"
+                )
 
 
 def _load(name: str, data_dir: str) -> pd.DataFrame:
     """Load through the cache, keyed on the modification times of every file involved."""
     resource = schema(name, data_dir)
-    targets = [name] + [fk["reference"].get("resource") or name
-                        for fk in resource.get("schema", {}).get("foreignKeys", [])]
+    targets = [name] + [
+        fk["reference"].get("resource") or name for fk in resource.get("schema", {}).get("foreignKeys", [])
+    ]
     stamps = []
     for target in dict.fromkeys(targets):
         path = Path(data_dir) / schema(target, data_dir)["path"]
@@ -262,11 +267,14 @@ def _load_cached(name: str, data_dir: str, stamps: tuple[int, ...]) -> pd.DataFr
     _check_header(file, header, fields)
     for i, row in enumerate(rows):
         if len(row) != len(header):
-            raise DataError(f"{file} line {i + 2}: {len(row)} values but the header has "
-                            f"{len(header)} columns")
+            raise DataError(
+                f"{file} line {i + 2}: {len(row)} values but the header has {len(header)} columns"
+            )
     position = {c: j for j, c in enumerate(header)}
-    frame = {f["name"]: _check_field(file, f, [r[position[f["name"]]] for r in rows],
-                                     missing_values) for f in fields}
+    frame = {
+        f["name"]: _check_field(file, f, [r[position[f["name"]]] for r in rows], missing_values)
+        for f in fields
+    }
     for f in fields:
         if f.get("constraints", {}).get("unique"):
             _check_unique(file, [f["name"]], frame, "value")
@@ -282,8 +290,7 @@ def _typed_frame(fields: list[dict[str, Any]], frame: dict[str, list[Any]]) -> p
         values, ftype = frame[f["name"]], f.get("type", "string")
         enum = f.get("constraints", {}).get("enum")
         if enum is not None and ftype == "string":
-            dtype = pd.CategoricalDtype([str(e) for e in enum],
-                                        ordered=bool(f.get("enumOrdered", False)))
+            dtype = pd.CategoricalDtype([str(e) for e in enum], ordered=bool(f.get("enumOrdered", False)))
             out[f["name"]] = pd.Series(values, dtype="object").astype(dtype)
         elif ftype == "date":
             out[f["name"]] = pd.to_datetime(pd.Series(values, dtype="object"))

@@ -13,7 +13,7 @@ The output carries two representations of the same questions:
 * accessible HTML for the book (a ``<form>`` per question with a ``<fieldset>``
   and ``<legend>``, real radio buttons, check boxes or a text box, a *Check*
   button and a polite live region for the feedback), made interactive by
-  ``course/js/selfcheck.js``, which the book adds to pages that hold a quiz.
+  ``course_book/js/selfcheck.js``, which the book adds to pages that hold a quiz.
   It applies the same rules as :func:`check`; the tests hold both to the same cases.
 
 Question file format::
@@ -48,7 +48,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -105,9 +105,14 @@ class Question:
                 "tolerance": self.tolerance,
                 "correct": self.feedback_correct,
                 "wrong": self.feedback_wrong,
-                "hints": [{"value": h.value, "tolerance": h.tolerance, "feedback": h.feedback} for h in self.hints],
+                "hints": [
+                    {"value": h.value, "tolerance": h.tolerance, "feedback": h.feedback} for h in self.hints
+                ],
             }
-        return {"type": self.type, "options": [{"correct": o.correct, "feedback": o.feedback} for o in self.options]}
+        return {
+            "type": self.type,
+            "options": [{"correct": o.correct, "feedback": o.feedback} for o in self.options],
+        }
 
 
 def _need(cond: bool, where: str, message: str) -> None:
@@ -122,13 +127,21 @@ def _text(q: dict, key: str, where: str) -> str:
     value = q.get(key)
     _need(isinstance(value, str) and value.strip() != "", where, f"'{key}' must be non-empty text")
     if "feedback" in key:
-        _need(not _VERDICT.match(value.strip()), where,
-              f"'{key}' must not open with a verdict ({value.strip().split()[0]!r}): the quiz adds 'Right.' or 'Not yet.' itself")
+        _need(
+            not _VERDICT.match(value.strip()),
+            where,
+            f"'{key}' must not open with a verdict ({value.strip().split()[0]!r}): the quiz adds 'Right.' or"
+            " 'Not yet.' itself",
+        )
     return value.strip()
 
 
 def _number(value: Any, where: str, key: str) -> float:
-    _need(isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value), where, f"'{key}' must be a number")
+    _need(
+        isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value),
+        where,
+        f"'{key}' must be a number",
+    )
     return float(value)
 
 
@@ -139,19 +152,42 @@ def _parse_question(q: Any, where: str) -> Question:
     kind = q.get("type")
     _need(kind in TYPES, where, f"'type' must be one of {', '.join(TYPES)}, got {kind!r}")
     objectives = q.get("objectives")
-    _need(isinstance(objectives, list) and objectives and all(isinstance(o, str) for o in objectives), where, "'objectives' must be a non-empty list of objective ids")
-    common = dict(id=qid, section=_text(q, "section", where), objectives=tuple(objectives), type=kind, prompt=_text(q, "prompt", where))
+    _need(
+        isinstance(objectives, list) and objectives and all(isinstance(o, str) for o in objectives),
+        where,
+        "'objectives' must be a non-empty list of objective ids",
+    )
+    common = dict(
+        id=qid,
+        section=_text(q, "section", where),
+        objectives=tuple(objectives),
+        type=kind,
+        prompt=_text(q, "prompt", where),
+    )
     if kind == "numeric":
         _need("options" not in q, where, "a numeric question has no 'options'")
         hints = []
         for i, h in enumerate(q.get("hints") or []):
             hw = f"{where} hint {i + 1}"
             _need(isinstance(h, dict), hw, "must be a mapping")
-            hints.append(Hint(_number(h.get("value"), hw, "value"), _number(h.get("tolerance", 0), hw, "tolerance"), _text(h, "feedback", hw)))
+            hints.append(
+                Hint(
+                    _number(h.get("value"), hw, "value"),
+                    _number(h.get("tolerance", 0), hw, "tolerance"),
+                    _text(h, "feedback", hw),
+                )
+            )
         tolerance = _number(q.get("tolerance", 0), where, "tolerance")
         _need(tolerance >= 0, where, "'tolerance' must not be negative")
-        return Question(**common, answer=_number(q.get("answer"), where, "answer"), tolerance=tolerance, unit=str(q.get("unit", "")),
-                        feedback_correct=_text(q, "feedback_correct", where), feedback_wrong=_text(q, "feedback_wrong", where), hints=tuple(hints))
+        return Question(
+            **common,
+            answer=_number(q.get("answer"), where, "answer"),
+            tolerance=tolerance,
+            unit=str(q.get("unit", "")),
+            feedback_correct=_text(q, "feedback_correct", where),
+            feedback_wrong=_text(q, "feedback_wrong", where),
+            hints=tuple(hints),
+        )
     raw = q.get("options")
     _need(isinstance(raw, list) and len(raw) >= 2, where, "needs at least two 'options'")
     options = []
@@ -162,19 +198,27 @@ def _parse_question(q: Any, where: str) -> Question:
         options.append(Option(_text(o, "text", ow), o["correct"], _text(o, "feedback", ow)))
     n_correct = sum(o.correct for o in options)
     if kind == "single":
-        _need(n_correct == 1, where, f"a single-choice question needs exactly one correct option, has {n_correct}")
+        _need(
+            n_correct == 1,
+            where,
+            f"a single-choice question needs exactly one correct option, has {n_correct}",
+        )
     else:
         _need(n_correct >= 1, where, "a multiple-choice question needs at least one correct option")
     return Question(**common, options=tuple(options))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(path: Path, mtime: float) -> tuple[Question, ...]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
         raise SelfCheckError(f"{path.name}: not valid YAML ({err})") from None
-    _need(isinstance(data, dict) and isinstance(data.get("questions"), list), path.name, "needs a 'questions' list")
+    _need(
+        isinstance(data, dict) and isinstance(data.get("questions"), list),
+        path.name,
+        "needs a 'questions' list",
+    )
     _need(data.get("chapter") == path.stem, path.name, f"'chapter' must be {path.stem!r}")
     questions = tuple(_parse_question(q, path.name) for q in data["questions"])
     ids = [q.id for q in questions]
@@ -254,13 +298,14 @@ def _question_html(n: int, q: Question) -> str:
     if q.type == "numeric":
         unit = f' <span class="course-quiz__unit">{esc(q.unit)}</span>' if q.unit else ""
         body = (
-            f'<label class="course-quiz__numeric">Your answer: '
+            '<label class="course-quiz__numeric">Your answer: '
             f'<input type="text" inputmode="decimal" name="{name}" autocomplete="off">{unit}</label>'
         )
     else:
         kind = "radio" if q.type == "single" else "checkbox"
         body = "".join(
-            f'<label class="course-quiz__option"><input type="{kind}" name="{name}" value="{i}"> {esc(o.text)}</label>'
+            f'<label class="course-quiz__option"><input type="{kind}" name="{name}" value="{i}">'
+            f" {esc(o.text)}</label>"
             for i, o in enumerate(q.options)
         )
     how = {"single": "Choose one.", "multiple": "Tick every option that applies.", "numeric": ""}[q.type]
@@ -269,8 +314,8 @@ def _question_html(n: int, q: Question) -> str:
     return (
         f'<form class="course-quiz__q" data-qid="{name}">'
         f"<fieldset><legend>{n}. {esc(q.prompt)}{how_html}</legend>{body}</fieldset>"
-        f'<button type="submit" class="course-quiz__check">Check answer</button>'
-        f'<p class="course-quiz__feedback" role="status" aria-live="polite"></p>'
+        '<button type="submit" class="course-quiz__check">Check answer</button>'
+        '<p class="course-quiz__feedback" role="status" aria-live="polite"></p>'
         f'<script type="application/json" class="course-quiz__spec">{spec}</script></form>'
     )
 
@@ -297,14 +342,20 @@ class Quiz:
         for n, q in enumerate(self.questions, start=1):
             prompt = w.HTML(f"<strong>{n}. {html.escape(q.prompt)}</strong>")
             if q.type == "single":
-                control = w.RadioButtons(options=[(o.text, i) for i, o in enumerate(q.options)], value=None, layout={"width": "max-content"})
+                control = w.RadioButtons(
+                    options=[(o.text, i) for i, o in enumerate(q.options)],
+                    value=None,
+                    layout={"width": "max-content"},
+                )
                 get = lambda c=control: c.value  # noqa: E731
             elif q.type == "multiple":
                 boxes = [w.Checkbox(value=False, description=o.text, indent=False) for o in q.options]
                 control = w.VBox(boxes)
                 get = lambda b=boxes: [i for i, box in enumerate(b) if box.value]  # noqa: E731
             else:
-                control = w.Text(placeholder="a number", description=f"Answer ({q.unit})" if q.unit else "Answer")
+                control = w.Text(
+                    placeholder="a number", description=f"Answer ({q.unit})" if q.unit else "Answer"
+                )
                 get = lambda c=control: c.value  # noqa: E731
             button = w.Button(description="Check answer")
             feedback = w.HTML()
@@ -312,7 +363,10 @@ class Quiz:
             def on_click(_b, q=q, get=get, feedback=feedback):
                 ok, text = check(q, get())
                 colour = "#006b3c" if ok else "#a40000"
-                feedback.value = f'<p style="color:{colour}"><strong>{"Right" if ok else "Not yet"}.</strong> {html.escape(text)}</p>'
+                feedback.value = (
+                    f'<p style="color:{colour}"><strong>{"Right" if ok else "Not yet"}.</strong>'
+                    f" {html.escape(text)}</p>"
+                )
 
             button.on_click(on_click)
             rows.append(w.VBox([prompt, control, button, feedback]))
@@ -322,7 +376,9 @@ class Quiz:
         bundle = dict(self.widget()._repr_mimebundle_() or {})
         bundle["text/html"] = self.to_html()
         n = len(self.questions)
-        bundle["text/plain"] = f"{self.title}: {n} question{'s' if n != 1 else ''} (run the cell in JupyterLab to answer)."
+        bundle["text/plain"] = (
+            f"{self.title}: {n} question{'s' if n != 1 else ''} (run the cell in JupyterLab to answer)."
+        )
         return bundle
 
 
@@ -333,5 +389,7 @@ def quiz(chapter: str, section: str | None = None, title: str = "Check your unde
         questions = [q for q in questions if q.section == section]
         if not questions:
             sections = sorted({q.section for q in load_questions(chapter)})
-            raise SelfCheckError(f"{chapter}.yml has no questions for section {section!r}; sections: {', '.join(sections)}.")
+            raise SelfCheckError(
+                f"{chapter}.yml has no questions for section {section!r}; sections: {', '.join(sections)}."
+            )
     return Quiz(chapter, questions, title)

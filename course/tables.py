@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -40,8 +41,9 @@ def _cell(value: Any, fmt: Formatter | None) -> str:
 class Table:
     """A captioned table; display it in a notebook or call :meth:`to_html`."""
 
-    def __init__(self, df: pd.DataFrame, caption: str, formats: Mapping[str, Formatter] | None = None,
-                 source: str = "") -> None:
+    def __init__(
+        self, df: pd.DataFrame, caption: str, formats: Mapping[str, Formatter] | None = None, source: str = ""
+    ) -> None:
         if not isinstance(df, pd.DataFrame):
             raise TypeError(f"table() needs a pandas DataFrame, got {type(df).__name__}.")
         if not isinstance(caption, str) or not caption.strip():
@@ -63,7 +65,9 @@ class Table:
             rows.append(f"<tr>{cells}</tr>")
         if not rows:
             rows.append(f'<tr><td colspan="{max(len(cols), 1)}">No rows.</td></tr>')
-        source = f'<p class="course-table__source">Source: {html.escape(self.source)}</p>' if self.source else ""
+        source = (
+            f'<p class="course-table__source">Source: {html.escape(self.source)}</p>' if self.source else ""
+        )
         return (
             '<div class="course-table-wrap"><table class="course-table">'
             f"<caption>{html.escape(self.caption)}</caption>"
@@ -77,6 +81,8 @@ class Table:
         return f"{self.caption}\n{self.df.to_string(index=False)}"
 
 
-def table(df: pd.DataFrame, caption: str, formats: Mapping[str, Formatter] | None = None, source: str = "") -> Table:
+def table(
+    df: pd.DataFrame, caption: str, formats: Mapping[str, Formatter] | None = None, source: str = ""
+) -> Table:
     """A :class:`Table` of ``df`` (its index is not shown: reset it first if it matters)."""
     return Table(df, caption, formats, source)

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import ipywidgets as w
 
@@ -50,7 +51,11 @@ def parse_number(value: Any, name: str, low: float | None = None, high: float | 
         if text.endswith("%"):
             raise InputError(
                 f"{name}: write {text!r} without the percent sign"
-                + (f", as a number between {low:g} and {high:g}" if low is not None and high is not None else "")
+                + (
+                    f", as a number between {low:g} and {high:g}"
+                    if low is not None and high is not None
+                    else ""
+                )
                 + "."
             )
         try:
@@ -107,7 +112,7 @@ class LiveView:
     """An ipywidget with a static fallback for the published book.
 
     In JupyterLab the widget is shown (it has the higher-ranked mime type).
-    In the book, :mod:`course.sphinxext` prefers the ``text/html``
+    In the book, :mod:`course_book.sphinxext` prefers the ``text/html``
     representation: the starting state ``static_html`` with a note.
     """
 

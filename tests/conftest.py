@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from course.chromium import CHROMIUM, CHROMIUM_ARGS
+from course_book.chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 # COURSE_BOOK_HTML points the tests at another build (a helper's own output folder).
@@ -45,7 +45,9 @@ def book_url(built_book: Path):
 def browser():
     """Debian's Chromium driven by Playwright (never a downloaded browser)."""
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does.")
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -14,7 +14,6 @@ import functools
 from importlib import resources
 
 import pytest
-
 from test_book import pages
 from test_browser import visit
 
@@ -26,7 +25,9 @@ def axe_source() -> str:
     try:
         js = resources.files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError) as err:
-        pytest.fail(f"axe-core is missing ({err}): install the pinned 'axe-playwright-python' (requirements.txt)")
+        pytest.fail(
+            f"axe-core is missing ({err}): install the pinned 'axe-playwright-python' (requirements.txt)"
+        )
     return js
 
 
@@ -42,7 +43,10 @@ def describe(rel: str, width: str, violations: list[dict]) -> list[str]:
     for v in violations:
         for node in v["nodes"]:
             target = " ".join(str(t) for t in node["target"])
-            lines.append(f"{rel} [{width}] {v['id']} ({v['impact']}): {target} -- {node['failureSummary'].splitlines()[-1].strip()}")
+            lines.append(
+                f"{rel} [{width}] {v['id']} ({v['impact']}): {target} --"
+                f" {node['failureSummary'].splitlines()[-1].strip()}"
+            )
     return lines
 
 
@@ -63,7 +67,7 @@ def phone_pages(built_book) -> list:
 @pytest.mark.parametrize("width", VIEWPORTS)
 def test_axe_finds_no_violation_on_any_page(browser, book_url, built_book, width):
     report = []
-    for path in (pages(built_book) if width == "desktop" else phone_pages(built_book)):
+    for path in pages(built_book) if width == "desktop" else phone_pages(built_book):
         rel = path.relative_to(built_book).as_posix()
         page, _problems = visit(browser, f"{book_url}/{rel}", viewport=VIEWPORTS[width])
         report += describe(rel, width, run_axe(page))
@@ -74,15 +78,13 @@ def test_axe_finds_no_violation_on_any_page(browser, book_url, built_book, width
 def test_axe_check_bites(browser, book_url):
     """Break a page on purpose: axe must report the broken image, control and table."""
     page, _ = visit(browser, f"{book_url}/index.html")
-    page.evaluate(
-        """() => {
+    page.evaluate("""() => {
         const main = document.querySelector('main') || document.body;
         main.insertAdjacentHTML('beforeend',
           '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">' +
           '<input type="range" min="0" max="9">' +
           '<table><tr><th></th><th>a</th></tr><tr><td>1</td><td>2</td></tr></table>');
-    }"""
-    )
+    }""")
     found = {v["id"] for v in run_axe(page)}
     page.close()
     assert {"image-alt", "label", "empty-table-header"} <= found, found

@@ -14,7 +14,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
 from conftest import ROOT
 
 # Tag -> attributes through which a page *loads* something (links to click are not loads).
@@ -30,7 +29,10 @@ LOADING_ATTRS = {
     "object": ("data",),
     "track": ("src",),
 }
-CDN_PATTERN = re.compile(r"https?://(?:[a-z0-9-]+\.)*(?:unpkg\.com|jsdelivr\.net|cdnjs\.cloudflare\.com|googleapis\.com|gstatic\.com|plot\.ly|cdn\.[a-z.]+)", re.I)
+CDN_PATTERN = re.compile(
+    r"https?://(?:[a-z0-9-]+\.)*(?:unpkg\.com|jsdelivr\.net|cdnjs\.cloudflare\.com|googleapis\.com|gstatic\.com|plot\.ly|cdn\.[a-z.]+)",
+    re.I,
+)
 CHART = 'class="course-chart"'
 LIVE = 'class="course-live"'
 QUIZ = 'class="course-quiz"'
@@ -128,7 +130,9 @@ def test_no_stylesheet_or_script_in_the_site_fetches_from_another_host(built_boo
     offenders = []
     for asset in list(built_book.rglob("*.css")):
         text = asset.read_text(encoding="utf-8", errors="replace")
-        for url in re.findall(r"url\(\s*['\"]?(https?:[^)'\"]+)", text) + re.findall(r"@import\s+['\"](https?:[^'\"]+)", text):
+        for url in re.findall(r"url\(\s*['\"]?(https?:[^)'\"]+)", text) + re.findall(
+            r"@import\s+['\"](https?:[^'\"]+)", text
+        ):
             offenders.append(f"{asset.relative_to(built_book)}: {url}")
     assert not offenders, "stylesheets fetch from other hosts:\n" + "\n".join(offenders)
 
@@ -139,7 +143,9 @@ def test_the_is_remote_check_bites():
     assert not is_remote("../_static/course/charts-abc.js")
     assert not is_remote("http://127.0.0.1:8000/x.js")
     loads = _Loads()
-    loads.feed('<script src="https://unpkg.com/x.js"></script><link rel="stylesheet" href="https://fonts.googleapis.com/css">')
+    loads.feed(
+        '<script src="https://unpkg.com/x.js"></script><link rel="stylesheet" href="https://fonts.googleapis.com/css">'
+    )
     assert [is_remote(u) for _, _, u in loads.loads] == [True, True]
 
 
@@ -148,9 +154,15 @@ def test_chart_script_only_on_pages_with_charts(built_book):
     for page in pages(built_book):
         html = page.read_text(encoding="utf-8")
         # the bundle is fetched by a small inline loader once the page has loaded
-        loads_chart_js = bool(re.search(r"<script>window\.addEventListener\('load',[^<]*_static/course/charts-[0-9a-f]{12}\.js", html))
+        loads_chart_js = bool(
+            re.search(
+                r"<script>window\.addEventListener\('load',[^<]*_static/course/charts-[0-9a-f]{12}\.js", html
+            )
+        )
         has_chart = CHART in html
-        assert loads_chart_js == has_chart, f"{page.relative_to(built_book)}: chart present={has_chart}, chart script={loads_chart_js}"
+        assert loads_chart_js == has_chart, (
+            f"{page.relative_to(built_book)}: chart present={has_chart}, chart script={loads_chart_js}"
+        )
         with_charts += has_chart
     assert with_charts >= 1, "no page has a chart: the pilot chapter should"
 
@@ -180,21 +192,36 @@ def test_every_chart_and_live_tool_reaches_its_page(built_book, nb_path):
     tools = sum(LIVE in h for h in html)
     quizzes = sum(QUIZ in h for h in html)
     widgets = sum(WIDGET_VIEW in o.get("data", {}) for o in outputs)
-    assert widgets == tools + quizzes, f"{nb_path.name}: {widgets} widget outputs, but only {tools + quizzes} have a book form"
+    assert widgets == tools + quizzes, (
+        f"{nb_path.name}: {widgets} widget outputs, but only {tools + quizzes} have a book form"
+    )
     page = _page_for(nb_path, built_book).read_text(encoding="utf-8")
-    assert page.count(CHART) == charts, f"{nb_path.name}: {charts} charts in the notebook, {page.count(CHART)} on the page"
-    assert page.count(LIVE) == tools, f"{nb_path.name}: {tools} live tools in the notebook, {page.count(LIVE)} fallbacks on the page"
-    assert page.count(QUIZ) == quizzes, f"{nb_path.name}: {quizzes} self-checks in the notebook, {page.count(QUIZ)} on the page"
+    assert page.count(CHART) == charts, (
+        f"{nb_path.name}: {charts} charts in the notebook, {page.count(CHART)} on the page"
+    )
+    assert page.count(LIVE) == tools, (
+        f"{nb_path.name}: {tools} live tools in the notebook, {page.count(LIVE)} fallbacks on the page"
+    )
+    assert page.count(QUIZ) == quizzes, (
+        f"{nb_path.name}: {quizzes} self-checks in the notebook, {page.count(QUIZ)} on the page"
+    )
     assert WIDGET_VIEW not in page, "a widget view reached the page without its fallback"
     # each chart's specification is valid JSON
-    for spec in re.findall(r'<script type="application/json" class="course-chart__spec">(.*?)</script>', page, re.S):
+    for spec in re.findall(
+        r'<script type="application/json" class="course-chart__spec">(.*?)</script>', page, re.S
+    ):
         assert json.loads(spec.replace("<\\/", "</"))["$schema"].endswith(".json")
 
 
 def test_no_page_needs_the_widget_manager_or_requirejs(built_book):
     for page in pages(built_book):
         html = page.read_text(encoding="utf-8")
-        for marker in ("embed-amd", "require.min.js", "require.js", "application/vnd.jupyter.widget-state+json"):
+        for marker in (
+            "embed-amd",
+            "require.min.js",
+            "require.js",
+            "application/vnd.jupyter.widget-state+json",
+        ):
             assert marker not in html, f"{page.relative_to(built_book)} loads {marker}"
 
 

@@ -4,7 +4,6 @@ and their controls work without a kernel."""
 from __future__ import annotations
 
 import pytest
-
 from test_book import pages
 
 CHAPTER_3 = "chapters/03_military_technical.html"
@@ -15,7 +14,7 @@ CHART_BUNDLE_READY = "() => !document.querySelector('figure.course-chart') || wi
 
 def draw_every_chart(page) -> None:
     """Draw every chart now. The chart bundle is fetched once the page has
-    loaded (course.sphinxext), so wait for it first."""
+    loaded (course_book.sphinxext), so wait for it first."""
     page.wait_for_function(CHART_BUNDLE_READY, timeout=15000)
     page.evaluate("() => window.courseDrawCharts && window.courseDrawCharts()")
 
@@ -27,29 +26,36 @@ def visit(browser, url: str, viewport: dict | None = None, draw_all: bool = True
     at once (the page's own ``courseDrawCharts``) and waits for them."""
     page = browser.new_page(viewport=viewport or {"width": 1200, "height": 900})
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on(
+        "console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
+    )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
     page.on(
         "request",
-        lambda r: problems.append(f"request leaves 127.0.0.1: {r.url}")
-        if not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:", "file:"))
-        else None,
+        lambda r: (
+            problems.append(f"request leaves 127.0.0.1: {r.url}")
+            if not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:", "file:"))
+            else None
+        ),
     )
-    # What costs page speed and is not needed (course.theme): the icon font and
+    # What costs page speed and is not needed (course_book.theme): the icon font and
     # its script (icons are inline SVG), MathJax (the course has no maths).
     page.on(
         "request",
-        lambda r: problems.append(f"loads what the theme should not: {r.url}")
-        if any(s in r.url.lower() for s in ("fontawesome", "/webfonts/", "mathjax"))
-        else None,
+        lambda r: (
+            problems.append(f"loads what the theme should not: {r.url}")
+            if any(s in r.url.lower() for s in ("fontawesome", "/webfonts/", "mathjax"))
+            else None
+        ),
     )
     page.goto(url, wait_until="load")
     if not draw_all:
         return page, problems
     draw_every_chart(page)
     page.wait_for_function(
-        "() => [...document.querySelectorAll('figure.course-chart')].every(f => f.dataset.drawn && f.dataset.drawn !== 'pending')",
+        "() => [...document.querySelectorAll('figure.course-chart')].every(f => f.dataset.drawn &&"
+        " f.dataset.drawn !== 'pending')",
         timeout=15000,
     )
     return page, problems
@@ -60,7 +66,9 @@ def test_every_page_loads_cleanly_and_offline(browser, book_url, built_book):
     for path in pages(built_book):
         rel = path.relative_to(built_book).as_posix()
         page, problems = visit(browser, f"{book_url}/{rel}")
-        undrawn = page.eval_on_selector_all("figure.course-chart", "els => els.filter(e => e.dataset.drawn !== 'yes').length")
+        undrawn = page.eval_on_selector_all(
+            "figure.course-chart", "els => els.filter(e => e.dataset.drawn !== 'yes').length"
+        )
         if undrawn:
             problems.append(f"{undrawn} chart(s) not drawn")
         page.close()
@@ -119,7 +127,8 @@ def test_the_offline_check_would_catch_a_third_party_request(browser, book_url, 
     """Prove the harness bites: a page that asks for a CDN script is reported."""
     page, problems = visit(browser, f"{book_url}/{path}")
     page.evaluate(
-        "() => { const s = document.createElement('script'); s.src = 'https://cdn.jsdelivr.net/npm/x.js'; document.head.appendChild(s); }"
+        "() => { const s = document.createElement('script'); s.src = 'https://cdn.jsdelivr.net/npm/x.js';"
+        " document.head.appendChild(s); }"
     )
     page.wait_for_timeout(500)
     assert any("cdn.jsdelivr.net" in p for p in problems), problems
@@ -164,20 +173,26 @@ def test_self_check_feedback_in_the_book_matches_python(browser, book_url, built
 MARKERS = {  # what a page holds -> (marker in the HTML, how many of them work in the browser)
     "charts": (
         'class="course-chart"',
-        "() => [...document.querySelectorAll('figure.course-chart')].filter(f => {"
-        " const svg = f.querySelector('.course-chart__view svg'); const box = svg && svg.getBoundingClientRect();"
-        " return f.dataset.drawn === 'yes' && box && box.width > 50 && box.height > 50; }).length",
+        (
+            "() => [...document.querySelectorAll('figure.course-chart')].filter(f => { const svg ="
+            " f.querySelector('.course-chart__view svg'); const box = svg && svg.getBoundingClientRect();"
+            " return f.dataset.drawn === 'yes' && box && box.width > 50 && box.height > 50; }).length"
+        ),
     ),
     "live tools": (
         'class="course-live"',
-        "() => [...document.querySelectorAll('section.course-live')].filter(s => {"
-        " const box = s.getBoundingClientRect(); return box.height > 0 && s.querySelector('.course-live__note')"
-        " && s.innerText.trim().length > 80; }).length",
+        (
+            "() => [...document.querySelectorAll('section.course-live')].filter(s => { const box ="
+            " s.getBoundingClientRect(); return box.height > 0 && s.querySelector('.course-live__note') &&"
+            " s.innerText.trim().length > 80; }).length"
+        ),
     ),
     "self-check questions": (
         'class="course-quiz__q"',
-        "() => [...document.querySelectorAll('form.course-quiz__q')].filter(f => f.dataset.ready === 'yes'"
-        " && f.getBoundingClientRect().height > 0).length",
+        (
+            "() => [...document.querySelectorAll('form.course-quiz__q')].filter(f => f.dataset.ready ==="
+            " 'yes' && f.getBoundingClientRect().height > 0).length"
+        ),
     ),
 }
 
@@ -194,7 +209,12 @@ def _notebook_counts(nb_path) -> dict[str, int]:
     import json
 
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
-    html = ["".join(o.get("data", {}).get("text/html", "")) for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    html = [
+        "".join(o.get("data", {}).get("text/html", ""))
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+    ]
     return {name: sum(h.count(marker) for h in html) for name, (marker, _js) in MARKERS.items()}
 
 
@@ -268,16 +288,25 @@ def test_every_bound_chart_control_changes_its_chart(browser, book_url, built_bo
                 # extreme (a one-year range, say) can hide what another one does.
                 page.reload(wait_until="load")
                 draw_every_chart(page)
-                page.wait_for_function("() => [...document.querySelectorAll('figure.course-chart')].every(f => f.dataset.drawn === 'yes')")
+                page.wait_for_function(
+                    "() => [...document.querySelectorAll('figure.course-chart')].every(f => f.dataset.drawn"
+                    " === 'yes')"
+                )
                 fig = page.locator("figure.course-chart").nth(i)
                 bind = fig.locator(".vega-bind").nth(j)
-                name = bind.locator(".vega-bind-name").first.inner_text() if bind.locator(".vega-bind-name").count() else f"control {j}"
+                name = (
+                    bind.locator(".vega-bind-name").first.inner_text()
+                    if bind.locator(".vega-bind-name").count()
+                    else f"control {j}"
+                )
                 before = _svg(fig)
                 radios = bind.locator("input[type=radio]")
                 if radios.count():
                     unchecked = [k for k in range(radios.count()) if not radios.nth(k).is_checked()]
                     if not unchecked:
-                        report.append(f"{rel} chart {i + 1} '{name}': a radio group with nothing to switch to")
+                        report.append(
+                            f"{rel} chart {i + 1} '{name}': a radio group with nothing to switch to"
+                        )
                         continue
                     radios.nth(unchecked[0]).check()
                     action = f"radio {unchecked[0]}"
@@ -298,13 +327,15 @@ def test_every_bound_chart_control_changes_its_chart(browser, book_url, built_bo
 
 
 def test_every_page_works_opened_from_disk(browser, built_book):
-    """The offline bundle's promise (course/bundle.py): opened over file://, every
+    """The offline bundle's promise (course_book/bundle.py): opened over file://, every
     page loads with no error and nothing from the network, and its charts draw."""
     report = []
     for path in pages(built_book):
         rel = path.relative_to(built_book).as_posix()
         page, problems = visit(browser, path.resolve().as_uri())
-        undrawn = page.eval_on_selector_all("figure.course-chart", "els => els.filter(e => e.dataset.drawn !== 'yes').length")
+        undrawn = page.eval_on_selector_all(
+            "figure.course-chart", "els => els.filter(e => e.dataset.drawn !== 'yes').length"
+        )
         if undrawn:
             problems.append(f"{undrawn} chart(s) not drawn")
         report += [f"{rel}: {p}" for p in problems]
@@ -322,22 +353,27 @@ def test_every_page_works_opened_from_disk(browser, built_book):
 
 def test_charts_far_down_a_page_are_drawn_when_the_reader_gets_there(browser, book_url, built_book):
     """Page speed on phones: a chart well below the screen is not drawn while the
-    page loads, and is drawn once scrolled to (course/js/charts-init.js)."""
+    page loads, and is drawn once scrolled to (course_book/js/charts-init.js)."""
     phone = {"width": 390, "height": 844}
     checked = 0
     for path in pages(built_book):
         if 'class="course-chart"' not in path.read_text(encoding="utf-8"):
             continue
-        page, problems = visit(browser, f"{book_url}/{path.relative_to(built_book).as_posix()}", viewport=phone, draw_all=False)
+        page, problems = visit(
+            browser, f"{book_url}/{path.relative_to(built_book).as_posix()}", viewport=phone, draw_all=False
+        )
         # once the bundle is in, the charts near the screen are drawn and the far ones wait
         page.wait_for_function(CHART_BUNDLE_READY, timeout=15000)
         page.wait_for_timeout(500)
         far = page.evaluate(
-            "() => [...document.querySelectorAll('figure.course-chart')].findIndex(f => f.getBoundingClientRect().top > 3 * window.innerHeight)"
+            "() => [...document.querySelectorAll('figure.course-chart')].findIndex(f =>"
+            " f.getBoundingClientRect().top > 3 * window.innerHeight)"
         )
         if far >= 0:
             fig = page.locator("figure.course-chart").nth(far)
-            assert fig.get_attribute("data-drawn") is None, "a chart far below the screen was drawn during page load"
+            assert fig.get_attribute("data-drawn") is None, (
+                "a chart far below the screen was drawn during page load"
+            )
             fig.scroll_into_view_if_needed()
             page.wait_for_function("f => f.dataset.drawn === 'yes'", arg=fig.element_handle(), timeout=15000)
             checked += 1

@@ -1,4 +1,4 @@
-"""``make bundle``: the offline archive (course/bundle.py) holds the site, the student
+"""``make bundle``: the offline archive (course_book/bundle.py) holds the site, the student
 notebooks, the data and a README, and never an answer key."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-
 from conftest import ROOT
-from course import bundle
+
+from course_book import bundle
 
 
 @pytest.fixture(scope="module")

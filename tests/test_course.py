@@ -13,10 +13,10 @@ import pytest
 from course import config
 from course.charts import ChartError, Figure, check_columns, era_layer, text_panel, year_range
 from course.data import load
-from course.sphinxext import VegaLiteMimeRenderer
 from course.tables import table
 from course.views import arms
 from course.widgets import InputError, live, parse_number, parse_probability, parse_year_range
+from course_book.sphinxext import VegaLiteMimeRenderer
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +41,14 @@ def test_figure_offers_vegalite_for_jupyterlab_and_html_for_the_book():
     bundle = fig._repr_mimebundle_()
     assert set(bundle) == {"application/vnd.vegalite.v5+json", "text/html", "text/plain"}
     assert bundle["application/vnd.vegalite.v5+json"]["description"] == "Y rises from 3 to 4."
-    assert bundle["application/vnd.vegalite.v5+json"]["$schema"].startswith("https://vega.github.io/schema/vega-lite/v5")
+    assert bundle["application/vnd.vegalite.v5+json"]["$schema"].startswith(
+        "https://vega.github.io/schema/vega-lite/v5"
+    )
     html = bundle["text/html"]
     assert '<figure class="course-chart"' in html and "Y rises from 3 to 4." in html
-    spec = re.search(r'<script type="application/json" class="course-chart__spec">(.*?)</script>', html, re.S).group(1)
+    spec = re.search(
+        r'<script type="application/json" class="course-chart__spec">(.*?)</script>', html, re.S
+    ).group(1)
     assert json.loads(spec.replace("<\\/", "</"))["mark"]["type"] == "line"
     assert "Source: Test data" in html
 
@@ -89,9 +93,11 @@ def test_era_layer_spans_whole_years():
 
 
 def test_text_panel_shows_the_selected_items_lines_with_room_for_each():
-    lines = [{"key": "a", "line": 0, "text": "Head", "bold": True},
-             {"key": "a", "line": 1, "text": "Body", "bold": False},
-             {"key": "b", "line": 0, "text": "Other", "bold": True}]
+    lines = [
+        {"key": "a", "line": 0, "text": "Head", "bold": True},
+        {"key": "a", "line": 1, "text": "Body", "bold": False},
+        {"key": "b", "line": 0, "text": "Other", "bold": True},
+    ]
     panel = text_panel(lines, "pick", 300)
     spec = panel.to_dict()
     assert panel.height == 18 * 2 + 8 and spec["width"] == 300

@@ -1,4 +1,4 @@
-"""Tests of the course's data package (data/), its loader (course.data) and its page (course.datadoc).
+"""Tests of the course's data package (data/), its loader (course.data) and its page (course_book.datadoc).
 
 Run with ``.venv/bin/python -m pytest tests/test_data.py -q``. These tests read only the
 course's own ``data/`` folder (or temporary copies of it), never ../shared.
@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import csv
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 import pytest
 
-from course import ROOT, data, datadoc
+from course import ROOT, data
+from course_book import datadoc
 
 DATA = ROOT / "data"
 
@@ -60,8 +61,19 @@ def test_every_table_validates(name: str) -> None:
 
 
 def test_package_lists_the_tables_the_course_uses() -> None:
-    expected = {"arms_transfers", "arms_deals", "exercises", "trade", "military_spending_gdp", "un_voting",
-                "unsc_vetoes", "population_far_east", "central_asia_trade", "scenarios", "developments"}
+    expected = {
+        "arms_transfers",
+        "arms_deals",
+        "exercises",
+        "trade",
+        "military_spending_gdp",
+        "un_voting",
+        "unsc_vetoes",
+        "population_far_east",
+        "central_asia_trade",
+        "scenarios",
+        "developments",
+    }
     assert expected <= set(data.tables())
 
 
@@ -79,7 +91,10 @@ def test_resource_metadata_is_complete(name: str) -> None:
 def test_loader_returns_typed_frames() -> None:
     ex = data.load("exercises")
     assert str(ex["start_date"].dtype).startswith("datetime64")
-    assert list(ex["domain"].cat.categories) == data.schema("exercises")["schema"]["fields"][8]["constraints"]["enum"]
+    assert (
+        list(ex["domain"].cat.categories)
+        == data.schema("exercises")["schema"]["fields"][8]["constraints"]["enum"]
+    )
     assert ex["confidence"].cat.ordered
     assert str(data.load("arms_transfers")["year"].dtype) == "Int64"
     assert str(data.load("unsc_vetoes")["joint_russia_china"].dtype) == "boolean"
@@ -100,7 +115,11 @@ SOURCE_COLUMNS = ("source", "source_url", "publisher")
 def test_every_row_has_a_source(name: str) -> None:
     frame = data.load(name)
     if name == "military_spending_gdp":
-        milex = frame[["milex_current_usd_mn", "milex_constant_2023_usd_mn", "milex_share_gdp_pct"]].notna().any(axis=1)
+        milex = (
+            frame[["milex_current_usd_mn", "milex_constant_2023_usd_mn", "milex_share_gdp_pct"]]
+            .notna()
+            .any(axis=1)
+        )
         assert frame.loc[milex, "milex_source"].notna().all()
         assert frame.loc[frame["gdp_current_usd_bn"].notna(), "gdp_source"].notna().all()
         assert (milex | frame["gdp_current_usd_bn"].notna()).all(), "a row with no figure at all"
@@ -157,8 +176,10 @@ def test_other_tables_are_consistent() -> None:
     assert (v["joint_russia_china"] == (v["vetoed_by_china"] & v["vetoed_by_russia"])).all()
     ca = data.load("central_asia_trade")
     full = ca["total_trade_usd_mn"].notna()
-    assert (ca.loc[full, "imports_from_partner_usd_mn"] + ca.loc[full, "exports_to_partner_usd_mn"]
-            == ca.loc[full, "total_trade_usd_mn"]).all()
+    assert (
+        ca.loc[full, "imports_from_partner_usd_mn"] + ca.loc[full, "exports_to_partner_usd_mn"]
+        == ca.loc[full, "total_trade_usd_mn"]
+    ).all()
     assert (ca["total_trade_usd_mn"].isna() == ca["cow_zero_recoded"]).all()
 
 
@@ -177,14 +198,16 @@ def spot_first_bomber_patrol(d: Path | None) -> None:
 
 
 def spot_s400_order(d: Path | None) -> None:
-    # SIPRI trade register (generated 13 March 2025): S-400 Triumf for China ordered 2015, 8 delivered 2018-2019.
+    # SIPRI trade register (generated 13 March 2025): S-400 Triumf for China ordered 2015, 8 delivered
+    #  2018-2019.
     deals = data.load("arms_deals", d)
     s400 = deals[deals["designation"] == "S-400 Triumf"].iloc[0]
     assert (s400["order_year"], s400["number_delivered"], s400["last_delivery_year"]) == (2015, 8, 2019)
 
 
 def spot_su35_order(d: Path | None) -> None:
-    # SIPRI trade register (13 March 2025): 24 Su-35S ordered 2015, delivered 2016-2018 (reported US$2 bn deal).
+    # SIPRI trade register (13 March 2025): 24 Su-35S ordered 2015, delivered 2016-2018 (reported US$2 bn
+    #  deal).
     deals = data.load("arms_deals", d)
     su35 = deals[deals["designation"] == "Su-35S"].iloc[0]
     assert (su35["order_year"], su35["number_ordered"], su35["first_delivery_year"]) == (2015, 24, 2016)
@@ -194,7 +217,10 @@ def spot_share_2021(d: Path | None) -> None:
     # SIPRI TIV tables, 2022 release: Russia->China 773 and China's total imports 901 in 2021 -> 85.8%.
     t = data.load("arms_transfers", d).set_index("year")
     assert (t.loc[2021, "russia_to_china_tiv_mn"], t.loc[2021, "china_total_imports_tiv_mn"]) == (773, 901)
-    assert round(100 * t.loc[2021, "russia_to_china_tiv_mn"] / t.loc[2021, "china_total_imports_tiv_mn"], 1) == 85.8
+    assert (
+        round(100 * t.loc[2021, "russia_to_china_tiv_mn"] / t.loc[2021, "china_total_imports_tiv_mn"], 1)
+        == 85.8
+    )
 
 
 def spot_joint_vetoes(d: Path | None) -> None:
@@ -207,7 +233,8 @@ def spot_joint_vetoes(d: Path | None) -> None:
 
 
 def spot_first_joint_sea(d: Path | None) -> None:
-    # First Joint Sea exercise: Yellow Sea near Qingdao, 22-27 April 2012 (China.org.cn/chinagate, 19 Aug 2015).
+    # First Joint Sea exercise: Yellow Sea near Qingdao, 22-27 April 2012 (China.org.cn/chinagate, 19 Aug
+    #  2015).
     e = data.load("exercises", d)
     js = e[e["series"].str.startswith("Joint Sea")]
     assert js["start_date"].min() == pd.Timestamp("2012-04-22")
@@ -221,10 +248,14 @@ def spot_trade_2024(d: Path | None) -> None:
 
 
 def spot_trade_cow_1992(d: Path | None) -> None:
-    # Correlates of War Trade v4.0: 1992 Russia imports from China 1,669 and China imports from Russia 3,512 (US$ mn).
+    # Correlates of War Trade v4.0: 1992 Russia imports from China 1,669 and China imports from Russia 3,512
+    #  (US$ mn).
     t = data.load("trade", d)
     row = t[(t["year"] == 1992) & (t["source_type"] == "dataset")].iloc[0]
-    assert (row["russia_imports_from_china_usd_bn"], row["china_imports_from_russia_usd_bn"]) == (1.669, 3.512)
+    assert (row["russia_imports_from_china_usd_bn"], row["china_imports_from_russia_usd_bn"]) == (
+        1.669,
+        3.512,
+    )
 
 
 def spot_unga_2019(d: Path | None) -> None:
@@ -248,21 +279,35 @@ def spot_heilongjiang_2020(d: Path | None) -> None:
 
 
 def spot_tsentr_2019(d: Path | None) -> None:
-    # TASS, 29 August 2019 (the brief's footnote 22): China sends about 1,600 troops to Tsentr-2019, 16-21 Sep.
+    # TASS, 29 August 2019 (the brief's footnote 22): China sends about 1,600 troops to Tsentr-2019, 16-21
+    #  Sep.
     row = _exercise(d, "T2019")
     assert "1,600" in row["scale_reported"] and row["start_date"] == pd.Timestamp("2019-09-16")
 
 
 def spot_peace_mission_2018(d: Path | None) -> None:
-    # ANI via LatestLY, 24 August 2018: Peace Mission 2018 opened at Chebarkul on 24 August with India and Pakistan.
+    # ANI via LatestLY, 24 August 2018: Peace Mission 2018 opened at Chebarkul on 24 August with India and
+    #  Pakistan.
     row = _exercise(d, "PM2018")
-    assert row["start_date"] == pd.Timestamp("2018-08-24") and {"IND", "PAK"} <= set(row["participants"].split(";"))
+    assert row["start_date"] == pd.Timestamp("2018-08-24") and {"IND", "PAK"} <= set(
+        row["participants"].split(";")
+    )
 
 
 SPOT_CHECKS: list[Callable[[Path | None], None]] = [
-    spot_first_bomber_patrol, spot_s400_order, spot_su35_order, spot_share_2021, spot_joint_vetoes,
-    spot_first_joint_sea, spot_trade_2024, spot_trade_cow_1992, spot_unga_2019, spot_russia_milex_2024,
-    spot_heilongjiang_2020, spot_tsentr_2019, spot_peace_mission_2018,
+    spot_first_bomber_patrol,
+    spot_s400_order,
+    spot_su35_order,
+    spot_share_2021,
+    spot_joint_vetoes,
+    spot_first_joint_sea,
+    spot_trade_2024,
+    spot_trade_cow_1992,
+    spot_unga_2019,
+    spot_russia_milex_2024,
+    spot_heilongjiang_2020,
+    spot_tsentr_2019,
+    spot_peace_mission_2018,
 ]
 
 
@@ -271,12 +316,15 @@ def test_spot_check(check: Callable[[Path | None], None]) -> None:
     check(None)
 
 
-@pytest.mark.parametrize("check, table, key_column, key, column, wrong", [
-    (spot_s400_order, "arms_deals.csv", "designation", "S-400 Triumf", "order_year", "2014"),
-    (spot_first_bomber_patrol, "exercises.csv", "id", "AP2019", "start_date", "2019-07-24"),
-    (spot_share_2021, "arms_transfers.csv", "year", "2021", "russia_to_china_tiv_mn", "467"),
-    (spot_joint_vetoes, "unsc_vetoes.csv", "draft_symbol", "S/2022/538", "vetoed_by_china", "true"),
-])
+@pytest.mark.parametrize(
+    "check, table, key_column, key, column, wrong",
+    [
+        (spot_s400_order, "arms_deals.csv", "designation", "S-400 Triumf", "order_year", "2014"),
+        (spot_first_bomber_patrol, "exercises.csv", "id", "AP2019", "start_date", "2019-07-24"),
+        (spot_share_2021, "arms_transfers.csv", "year", "2021", "russia_to_china_tiv_mn", "467"),
+        (spot_joint_vetoes, "unsc_vetoes.csv", "draft_symbol", "S/2022/538", "vetoed_by_china", "true"),
+    ],
+)
 def test_spot_checks_bite(copy: Path, check, table, key_column, key, column, wrong) -> None:
     """A wrong value in a valid copy makes the spot check fail (joint flag kept consistent for vetoes)."""
     path = copy / table
@@ -292,25 +340,35 @@ def test_spot_checks_bite(copy: Path, check, table, key_column, key, column, wro
 # --------------------------------------------------------------------------- broken copies fail clearly
 def test_bad_integer(copy: Path) -> None:
     set_cell(copy / "arms_transfers.csv", 14, "year", "20x1")
-    with pytest.raises(data.DataError, match=r'^arms_transfers\.csv line 14, column year: "20x1" is not an integer$'):
+    with pytest.raises(
+        data.DataError, match=r'^arms_transfers\.csv line 14, column year: "20x1" is not an integer$'
+    ):
         data.load("arms_transfers", copy)
 
 
 def test_value_outside_enum(copy: Path) -> None:
     set_cell(copy / "exercises.csv", 5, "domain", "space")
-    with pytest.raises(data.DataError, match=r'exercises\.csv line 5, column domain: "space" is not one of: land, '):
+    with pytest.raises(
+        data.DataError, match=r'exercises\.csv line 5, column domain: "space" is not one of: land, '
+    ):
         data.load("exercises", copy)
 
 
 def test_duplicate_primary_key(copy: Path) -> None:
     set_cell(copy / "arms_deals.csv", 4, "deal_id", "D002")
-    with pytest.raises(data.DataError, match=r'arms_deals\.csv line 4, column deal_id: duplicate .*"D002" \(first on line 3\)'):
+    with pytest.raises(
+        data.DataError,
+        match=r'arms_deals\.csv line 4, column deal_id: duplicate .*"D002" \(first on line 3\)',
+    ):
         data.load("arms_deals", copy)
 
 
 def test_duplicate_composite_key(copy: Path) -> None:
     set_cell(copy / "military_spending_gdp.csv", 3, "year", "1989")
-    with pytest.raises(data.DataError, match=r'military_spending_gdp\.csv line 3, column country, year: duplicate primary key "RUS, 1989"'):
+    with pytest.raises(
+        data.DataError,
+        match=r'military_spending_gdp\.csv line 3, column country, year: duplicate primary key "RUS, 1989"',
+    ):
         data.load("military_spending_gdp", copy)
 
 
@@ -318,17 +376,41 @@ def test_dangling_foreign_key(copy: Path) -> None:
     head_s, head_d = rows(copy / "scenarios.csv")[0], rows(copy / "developments.csv")[0]
     write(copy / "scenarios.csv", [head_s, ["S1", "", "t", "d", "low", "high", "s", "brief"]])
     dev = dict.fromkeys(head_d, "")
-    dev.update(event_id="E1", date="2021-10-17", date_precision="day", event="e", scenario_id="S99", domain="patrol",
-               outcome="as-described", source_title="t", source_url="https://example.org/x", publisher="p", confidence="high")
+    dev.update(
+        event_id="E1",
+        date="2021-10-17",
+        date_precision="day",
+        event="e",
+        scenario_id="S99",
+        domain="patrol",
+        outcome="as-described",
+        source_title="t",
+        source_url="https://example.org/x",
+        publisher="p",
+        confidence="high",
+    )
     write(copy / "developments.csv", [head_d, [dev[c] for c in head_d]])
-    with pytest.raises(data.DataError, match=r'developments\.csv line 2, column scenario_id: "S99" has no match in scenarios\.scenario_id'):
+    with pytest.raises(
+        data.DataError,
+        match=r'developments\.csv line 2, column scenario_id: "S99" has no match in scenarios\.scenario_id',
+    ):
         data.load("developments", copy)
 
 
 def test_dangling_self_reference(copy: Path) -> None:
     head = rows(copy / "scenarios.csv")[0]
-    write(copy / "scenarios.csv", [head, ["S1", "", "t", "d", "low", "high", "s", "b"], ["S1a", "S7", "t", "d", "low", "high", "s", "b"]])
-    with pytest.raises(data.DataError, match=r'scenarios\.csv line 3, column parent_id: "S7" has no match in scenarios\.scenario_id'):
+    write(
+        copy / "scenarios.csv",
+        [
+            head,
+            ["S1", "", "t", "d", "low", "high", "s", "b"],
+            ["S1a", "S7", "t", "d", "low", "high", "s", "b"],
+        ],
+    )
+    with pytest.raises(
+        data.DataError,
+        match=r'scenarios\.csv line 3, column parent_id: "S7" has no match in scenarios\.scenario_id',
+    ):
         data.load("scenarios", copy)
 
 
@@ -340,23 +422,34 @@ def test_header_only_tables_are_valid(copy: Path) -> None:
 
 def test_missing_required_value(copy: Path) -> None:
     set_cell(copy / "arms_transfers.csv", 7, "source", "")
-    with pytest.raises(data.DataError, match=r"arms_transfers\.csv line 7, column source: a value is required but the cell is empty"):
+    with pytest.raises(
+        data.DataError,
+        match=r"arms_transfers\.csv line 7, column source: a value is required but the cell is empty",
+    ):
         data.load("arms_transfers", copy)
 
 
 def test_value_below_minimum(copy: Path) -> None:
     set_cell(copy / "un_voting.csv", 2, "ru_cn_agreement", "1.2")
-    with pytest.raises(data.DataError, match=r'un_voting\.csv line 2, column ru_cn_agreement: "1\.2" is above the maximum 1'):
+    with pytest.raises(
+        data.DataError, match=r'un_voting\.csv line 2, column ru_cn_agreement: "1\.2" is above the maximum 1'
+    ):
         data.load("un_voting", copy)
 
 
 def test_pattern_and_date(copy: Path) -> None:
     set_cell(copy / "exercises.csv", 3, "participants", "CN,RU")
-    with pytest.raises(data.DataError, match=r'exercises\.csv line 3, column participants: "CN,RU" does not match the pattern'):
+    with pytest.raises(
+        data.DataError,
+        match=r'exercises\.csv line 3, column participants: "CN,RU" does not match the pattern',
+    ):
         data.load("exercises", copy)
     shutil.copy(DATA / "exercises.csv", copy / "exercises.csv")
     set_cell(copy / "exercises.csv", 3, "start_date", "2019-02-30")
-    with pytest.raises(data.DataError, match=r'exercises\.csv line 3, column start_date: "2019-02-30" is not a valid calendar date'):
+    with pytest.raises(
+        data.DataError,
+        match=r'exercises\.csv line 3, column start_date: "2019-02-30" is not a valid calendar date',
+    ):
         data.load("exercises", copy)
 
 
@@ -373,7 +466,7 @@ def test_extra_column(copy: Path) -> None:
 def test_missing_column(copy: Path) -> None:
     table = rows(copy / "un_voting.csv")
     j = table[0].index("us_ru_agreement")
-    write(copy / "un_voting.csv", [r[:j] + r[j + 1:] for r in table])
+    write(copy / "un_voting.csv", [r[:j] + r[j + 1 :] for r in table])
     with pytest.raises(data.DataError, match=r"un_voting\.csv line 1: column 'us_ru_agreement' is missing"):
         data.load("un_voting", copy)
 
@@ -382,23 +475,32 @@ def test_ragged_row(copy: Path) -> None:
     table = rows(copy / "unsc_vetoes.csv")
     table[5] = table[5][:-2]
     write(copy / "unsc_vetoes.csv", table)
-    with pytest.raises(data.DataError, match=r"unsc_vetoes\.csv line 6: 10 values but the header has 12 columns"):
+    with pytest.raises(
+        data.DataError, match=r"unsc_vetoes\.csv line 6: 10 values but the header has 12 columns"
+    ):
         data.load("unsc_vetoes", copy)
 
 
 def test_missing_file(copy: Path) -> None:
     (copy / "unsc_vetoes.csv").unlink()
-    with pytest.raises(data.DataError, match=r"Table 'unsc_vetoes': file .*unsc_vetoes\.csv not found; the data folder may be incomplete"):
+    with pytest.raises(
+        data.DataError,
+        match=r"Table 'unsc_vetoes': file .*unsc_vetoes\.csv not found; the data folder may be incomplete",
+    ):
         data.load("unsc_vetoes", copy)
 
 
 def test_missing_package(tmp_path: Path) -> None:
-    with pytest.raises(data.DataError, match=r"datapackage\.json not found: the data folder may be incomplete"):
+    with pytest.raises(
+        data.DataError, match=r"datapackage\.json not found: the data folder may be incomplete"
+    ):
         data.tables(tmp_path)
 
 
 def test_unknown_table() -> None:
-    with pytest.raises(data.DataError, match=r"Unknown table 'arms_transfer'\. Available tables: arms_transfers, arms_deals"):
+    with pytest.raises(
+        data.DataError, match=r"Unknown table 'arms_transfer'\. Available tables: arms_transfers, arms_deals"
+    ):
         data.load("arms_transfer")
 
 
@@ -409,7 +511,9 @@ def test_error_is_a_value_error() -> None:
 # --------------------------------------------------------------------------- the generated page
 def test_data_page_is_up_to_date() -> None:
     committed = datadoc.PAGE.read_text(encoding="utf-8")
-    assert committed == datadoc.render(), "appendices/data_sources.md is stale: run `python -m course.datadoc`"
+    assert committed == datadoc.render(), (
+        "appendices/data_sources.md is stale: run `python -m course_book.datadoc`"
+    )
 
 
 def test_data_page_structure() -> None:

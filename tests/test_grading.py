@@ -1,7 +1,7 @@
 """Graded exercises: masters, generated student notebooks, the grader, and leaks.
 
 Run with ``.venv/bin/python -m pytest tests/test_grading.py -n 2 --dist loadfile``.
-The module builds the exercises first (``python -m course.grading assign``, a no-op when
+The module builds the exercises first (``python -m course_grading assign``, a no-op when
 the masters are unchanged). The built-book leak test needs ``_build/html`` (``make
 test`` builds the book first) and fails, never skips, without it.
 """
@@ -26,9 +26,9 @@ import pandas as pd
 import pytest
 from exercise_checks import assert_wrong_answer_gets_hint, public_and_full_checks, split_master
 
-from course import data
-from course.grading import AUTOGRADER_DIR, MASTERS_DIR, STUDENT_DIR, assign, checks, synth
-from course.grading.student import NotebookNotFound, notebook_file
+from course import checks, data
+from course.exercise import NotebookNotFound, notebook_file
+from course_grading import AUTOGRADER_DIR, MASTERS_DIR, STUDENT_DIR, assign, synth
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -44,12 +44,11 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:traitlets")
 
 def run(*args: str, cwd: Path = ROOT, timeout: float = 600) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-    return subprocess.run([PY, *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env=env)
+    return subprocess.run([PY, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def grade(folder: Path, out: Path, *extra: str) -> tuple[subprocess.CompletedProcess, dict]:
-    proc = run("-m", "course.grading", "grade", str(folder), "--out", str(out), *extra)
+    proc = run("-m", "course_grading", "grade", str(folder), "--out", str(out), *extra)
     rows = {}
     if out.exists():
         with open(out, newline="", encoding="utf-8") as fh:
@@ -68,7 +67,7 @@ def master(name: str) -> Path:
 @pytest.fixture(scope="module", autouse=True)
 def built() -> None:
     """Build (or confirm up to date) every exercise before the tests use them."""
-    proc = run("-m", "course.grading", "assign")
+    proc = run("-m", "course_grading", "assign")
     assert proc.returncode == 0, f"make exercises failed:\n{proc.stdout}\n{proc.stderr}"
 
 
@@ -92,7 +91,7 @@ def test_there_is_a_master_per_exercise_and_outputs_for_each() -> None:
 
 def test_assign_is_quick_and_quiet_when_nothing_changed() -> None:
     start = time.perf_counter()
-    proc = run("-m", "course.grading", "assign")
+    proc = run("-m", "course_grading", "assign")
     elapsed = time.perf_counter() - start
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "" and proc.stderr == "", f"not quiet: {proc.stdout!r} {proc.stderr!r}"
@@ -108,8 +107,17 @@ def test_assign_rebuilds_a_changed_master(tmp_path: Path) -> None:
     shutil.copy(student(name), out_s)
     for f in (f"{name}.json", f"{name}-autograder.zip"):
         shutil.copy(AUTOGRADER_DIR / f, out_a)
-    args = ["-m", "course.grading", "assign", "--masters", str(masters),
-            "--student-dir", str(out_s), "--autograder-dir", str(out_a)]
+    args = [
+        "-m",
+        "course_grading",
+        "assign",
+        "--masters",
+        str(masters),
+        "--student-dir",
+        str(out_s),
+        "--autograder-dir",
+        str(out_a),
+    ]
     assert run(*args).stdout == "", "an unchanged master was rebuilt"
     nb = json.loads((masters / f"{name}.ipynb").read_text())
     nb["cells"][1]["source"] = "".join(nb["cells"][1]["source"]) + "\n\nEdited."
@@ -127,15 +135,17 @@ def test_postprocess_makes_a_sphinx_safe_page() -> None:
     v4 = nbformat.v4
     answer = v4.new_code_cell("q1 = ...")
     answer.metadata["tags"] = ["otter_answer_cell"]
-    nb = _nb([
-        v4.new_code_cell('# Initialize Otter\nimport otter\ngrader = otter.Notebook("x.ipynb")'),
-        v4.new_markdown_cell("# Title\n\nIntro."),
-        v4.new_markdown_cell("---"),
-        v4.new_markdown_cell("---\n\nTo double-check your work, run the cell below."),
-        answer,
-        v4.new_markdown_cell("## Part\n\n```\n---\n```"),
-        v4.new_markdown_cell(" "),
-    ])
+    nb = _nb(
+        [
+            v4.new_code_cell('# Initialize Otter\nimport otter\ngrader = otter.Notebook("x.ipynb")'),
+            v4.new_markdown_cell("# Title\n\nIntro."),
+            v4.new_markdown_cell("---"),
+            v4.new_markdown_cell("---\n\nTo double-check your work, run the cell below."),
+            answer,
+            v4.new_markdown_cell("## Part\n\n```\n---\n```"),
+            v4.new_markdown_cell(" "),
+        ]
+    )
     out = assign.postprocess_student(nb, "x")
     md = [c.source for c in out.cells if c.cell_type == "markdown"]
     assert out.cells[0].cell_type == "markdown" and out.cells[0].source.startswith("# Title")
@@ -166,11 +176,21 @@ def test_student_notebook_is_a_good_book_page(name: str) -> None:
     nb = nbformat.read(student(name), as_version=4)
     first = nb.cells[0]
     assert first.cell_type == "markdown" and first.source.startswith("# ")
-    for needle in ("How to work on this exercise", "make lab", 'grader.check("q1")',
-                   "grader.export", ".ipynb"):
+    for needle in (
+        "How to work on this exercise",
+        "make lab",
+        'grader.check("q1")',
+        "grader.export",
+        ".ipynb",
+    ):
         assert needle in first.source, f"{name}: the first cell does not mention {needle!r}"
-    titles = [ln for c in nb.cells if c.cell_type == "markdown"
-              for ln in c.source.splitlines() if re.match(r"#\s", ln)]
+    titles = [
+        ln
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        for ln in c.source.splitlines()
+        if re.match(r"#\s", ln)
+    ]
     assert len(titles) == 1, f"{name}: {len(titles)} top-level titles: {titles}"
     for c in nb.cells:
         if c.cell_type == "markdown":
@@ -187,8 +207,19 @@ def nbval_failures(paths: list[Path], mode: str, report: Path, cwd: Path = ROOT)
     """Run nbval on several notebooks in one pytest process; map each file to its failures."""
     import xml.etree.ElementTree as ET
 
-    args = ["-m", "pytest", "-q", "-p", "no:cacheprovider", mode, f"--junitxml={report}",
-            f"--rootdir={cwd}", "-o", "junit_family=xunit1", *map(str, paths)]
+    args = [
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        mode,
+        f"--junitxml={report}",
+        f"--rootdir={cwd}",
+        "-o",
+        "junit_family=xunit1",
+        *map(str, paths),
+    ]
     if mode == "--nbval":
         args += ["--nbval-sanitize-with", str(SANITIZE)]
     proc = run(*args, cwd=cwd)
@@ -247,7 +278,8 @@ def graded_masters(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_master_and_solutions_score_full_marks_and_untouched_scores_zero(
-        graded_masters: dict, name: str) -> None:
+    graded_masters: dict, name: str
+) -> None:
     for f in (f"{name}.ipynb", f"{name}-solved.ipynb"):
         r = graded_masters[f]
         assert r["exercise"] == name, f"{f} was matched to {r['exercise']!r}"
@@ -287,7 +319,8 @@ def test_renamed_student_notebook_still_runs(students_nbval: dict) -> None:
 
 
 def test_notebook_file_finds_renamed_copies_and_explains_failures(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(NotebookNotFound, match="save this notebook"):
         notebook_file(EX03)
@@ -337,9 +370,15 @@ def test_right_answers_pass_every_test(name: str) -> None:
 
 
 BAD_VALUES = {
-    "None": None, "the placeholder": Ellipsis, "text": "some text", "NaN": float("nan"),
-    "a DataFrame": pd.DataFrame({"a": [1, 2]}), "a list": [1, 2], "a bool": True,
-    "pd.NA": pd.NA, "a dict": {"a": 1},
+    "None": None,
+    "the placeholder": Ellipsis,
+    "text": "some text",
+    "NaN": float("nan"),
+    "a DataFrame": pd.DataFrame({"a": [1, 2]}),
+    "a list": [1, 2],
+    "a bool": True,
+    "pd.NA": pd.NA,
+    "a dict": {"a": 1},
 }
 
 
@@ -375,8 +414,7 @@ def _ex03_common_slips() -> list[tuple[str, dict, str]]:
     early, late = float(tiv.loc[2000:2005].mean()), float(tiv.loc[2007:2013].mean())
     return [
         ("q1", {"q1": int(tiv.max())}, "largest yearly volume"),
-        ("q1", {"q1": int(data.load("arms_transfers")["russia_to_china_tiv_mn"].idxmax())},
-         "row number"),
+        ("q1", {"q1": int(data.load("arms_transfers")["russia_to_china_tiv_mn"].idxmax())}, "row number"),
         ("q1", {"q1": int(t["share_of_china_imports_pct"].idxmax())}, "*share*"),
         ("q1", {"q1": str(int(tiv.idxmax()))}, "is text"),
         ("q1", {"q1": float(tiv.idxmax())}, "give an int"),
@@ -387,8 +425,11 @@ def _ex03_common_slips() -> list[tuple[str, dict, str]]:
         ("q2", {"q2_early": early * 1e6, "q2_late": late}, "not a price"),
         ("q2", {"q2_early": late, "q2_late": early}, "swap"),
         ("q3", {"q3": float(tiv[2018] / imports[2018])}, "fraction between 0 and 1"),
-        ("q3", {"q3": float(100 * tiv[2018] / t.loc[2018, "russia_total_exports_tiv_mn"])},
-         "share of the supplier's exports"),
+        (
+            "q3",
+            {"q3": float(100 * tiv[2018] / t.loc[2018, "russia_total_exports_tiv_mn"])},
+            "share of the supplier's exports",
+        ),
         ("q3", {"q3": float(100 * imports[2018] / tiv[2018])}, "wrong way round"),
         ("q3", {"q3": float(tiv[2018])}, "volume delivered"),
         ("q4", {"q4": int(after.sum())}, "every deal ordered after 2014"),
@@ -400,10 +441,10 @@ def _ex03_common_slips() -> list[tuple[str, dict, str]]:
     ]
 
 
-@pytest.mark.parametrize("question,answers,hint", _ex03_common_slips(),
-                         ids=lambda v: v if isinstance(v, str) else None)
-def test_ex03_common_wrong_answers_get_their_hint(question: str, answers: dict,
-                                                  hint: str) -> None:
+@pytest.mark.parametrize(
+    "question,answers,hint", _ex03_common_slips(), ids=lambda v: v if isinstance(v, str) else None
+)
+def test_ex03_common_wrong_answers_get_their_hint(question: str, answers: dict, hint: str) -> None:
     env = {**_solution_env(EX03), **answers}
     public, full = _tests(EX03)[question]
     assert_wrong_answer_gets_hint(public, full, env, question, hint)
@@ -448,42 +489,58 @@ BAD_KINDS = {
     "untouched": ("untouched.ipynb", None, "ok", "0", "still the placeholder"),
     "none": ("none.ipynb", {"q1": "q1 = None"}, "ok", "6", "q1 is None"),
     "wrong type": ("text.ipynb", {"q1": 'q1 = "2005"'}, "ok", "6", "q1 is text ('2005')"),
-    "dataframe": ("frame.ipynb", {"q2": "q2_early = transfers\nq2_late = None"}, "ok", "5",
-                  "pandas DataFrame"),
+    "dataframe": (
+        "frame.ipynb",
+        {"q2": "q2_early = transfers\nq2_late = None"},
+        "ok",
+        "5",
+        "pandas DataFrame",
+    ),
     "nan": ("nan.ipynb", {"q3": 'q3 = float("nan")'}, "ok", "6", "q3 is NaN"),
-    "cell raises": ("raises.ipynb", {"q4": "q4 = len(deals) / 0"}, "ok", "6",
-                    "raised ZeroDivisionError"),
-    "sys.exit": ("exit.ipynb", {"q6": 'import sys\nsys.exit("bye")'}, "ok", "6",
-                 "raised SystemExit"),
-    "memory hog": ("memory.ipynb", {"q6": "big = bytearray(8 * 1024 ** 3)"}, "ok", "6",
-                   "raised MemoryError"),
-    "infinite loop": ("loop.ipynb", {"q1": "while True:\n    pass"}, "timeout", "",
-                      "Stopped after 10 s"),
+    "cell raises": ("raises.ipynb", {"q4": "q4 = len(deals) / 0"}, "ok", "6", "raised ZeroDivisionError"),
+    "sys.exit": ("exit.ipynb", {"q6": 'import sys\nsys.exit("bye")'}, "ok", "6", "raised SystemExit"),
+    "memory hog": ("memory.ipynb", {"q6": "big = bytearray(8 * 1024 ** 3)"}, "ok", "6", "raised MemoryError"),
+    "infinite loop": ("loop.ipynb", {"q1": "while True:\n    pass"}, "timeout", "", "Stopped after 10 s"),
     "renamed": (f"{EX03} (1).ipynb", {}, "ok", "7", "Graded 6"),
     "no metadata": ("my work.ipynb", "strip-metadata", "ok", "7", "by its first cell"),
     "export zip": ("export.zip", "zip", "ok", "7", "Graded 6"),
     "zip of two": ("two.zip", "zip2", "error", "", "holds 2 notebooks"),
     "corrupted json": ("corrupt.ipynb", "corrupt", "error", "", "not valid JSON"),
-    "not a notebook": ("scan.ipynb", b"%PDF-1.4\n\xff\xfe\x00binary", "error", "",
-                       "not a notebook"),
-    "json not notebook": ("data.ipynb", b'{"hello": "world"}', "error", "",
-                          "not a Jupyter notebook"),
+    "not a notebook": ("scan.ipynb", b"%PDF-1.4\n\xff\xfe\x00binary", "error", "", "not a notebook"),
+    "json not notebook": ("data.ipynb", b'{"hello": "world"}', "error", "", "not a Jupyter notebook"),
     "empty file": ("empty.ipynb", b"", "error", "", "file is empty"),
     "other exercise": ("other.ipynb", "other-exercise", "error", "", "no autograder here"),
-    "deletes tests": ("deletes.ipynb", {"q1": "import shutil, otter\n"
-                                               "shutil.rmtree(otter.Notebook._tests_dir_override)"
-                                               "\nq1 = 0"},
-                      "error", "", "changed or deleted the autograder's test files"),
-    "edits tests": ("edits.ipynb", {"q1": EDIT_TESTS}, "error", "",
-                    "changed or deleted the autograder's test files"),
-    "monkeypatch": ("patch.ipynb", {"q1": PATCH_LASTING}, "error", "",
-                    "replaced part of the grader"),
+    "deletes tests": (
+        "deletes.ipynb",
+        {"q1": "import shutil, otter\nshutil.rmtree(otter.Notebook._tests_dir_override)\nq1 = 0"},
+        "error",
+        "",
+        "changed or deleted the autograder's test files",
+    ),
+    "edits tests": (
+        "edits.ipynb",
+        {"q1": EDIT_TESTS},
+        "error",
+        "",
+        "changed or deleted the autograder's test files",
+    ),
+    "monkeypatch": ("patch.ipynb", {"q1": PATCH_LASTING}, "error", "", "replaced part of the grader"),
     # q1 is wrong, but the patched checks of q1-q5 (in q6's cell) are the last ones otter
     # records: the score is faked, the row is flagged for review (see exercises/README.md)
-    "patch within a cell": ("sneaky.ipynb", {"q1": "q1 = 1999", "q6": PATCH_WITHIN_ONE_CELL},
-                            "ok", "7", "Review by hand"),
-    "os._exit": ("crash.ipynb", {"q1": "import os\nos._exit(3)"}, "error", "",
-                 "ended the grading process early"),
+    "patch within a cell": (
+        "sneaky.ipynb",
+        {"q1": "q1 = 1999", "q6": PATCH_WITHIN_ONE_CELL},
+        "ok",
+        "7",
+        "Review by hand",
+    ),
+    "os._exit": (
+        "crash.ipynb",
+        {"q1": "import os\nos._exit(3)"},
+        "error",
+        "",
+        "ended the grading process early",
+    ),
 }
 
 
@@ -546,8 +603,19 @@ def test_grade_table_has_columns_progress_and_no_checkpoints(bad_rows: dict) -> 
     files = [k for k in bad_rows if not k.startswith("_")]
     assert len(files) == len(BAD_KINDS), sorted(files)
     row = bad_rows["untouched.ipynb"]
-    for col in ("file", "exercise", "q1", "q1_max", "q7", "q7_max", "total", "max_total",
-                "manual", "status", "reason"):
+    for col in (
+        "file",
+        "exercise",
+        "q1",
+        "q1_max",
+        "q7",
+        "q7_max",
+        "total",
+        "max_total",
+        "manual",
+        "status",
+        "reason",
+    ):
         assert col in row, f"missing column {col}"
     assert row["q7"] == "" and row["manual"] == "q7" and "q7 (left blank)" in row["reason"]
     assert f"[{len(files)}/{len(files)}] graded" in bad_rows["_stdout"]
@@ -658,8 +726,7 @@ def test_no_solution_or_hidden_test_in_student_notebook(name: str) -> None:
     found = secrets(name)
     assert found["solution"] and found["hidden"], f"{name}: no secrets found to look for"
     with zipfile.ZipFile(AUTOGRADER_DIR / f"{name}-autograder.zip") as zf:
-        zipped = _norm("\n".join(zf.read(n).decode() for n in zf.namelist()
-                                 if n.endswith(".py")))
+        zipped = _norm("\n".join(zf.read(n).decode() for n in zf.namelist() if n.endswith(".py")))
     missing = [h for h in hidden_tests_as_otter_writes_them(name) if h not in zipped]
     assert not missing, f"{name}: hidden test lines not in the autograder: {missing[:3]}"
     published = notebook_text(json.loads(student(name).read_text()))
@@ -672,15 +739,20 @@ def test_leak_check_bites() -> None:
     found = secrets(EX03)
     cells = [_text(c) for c in json.loads(master(EX03).read_text())["cells"]]
     sol_line = next(ln for c in cells for ln in c.splitlines() if ln.endswith("# SOLUTION"))
-    hid_line = next(ln for c in cells if re.search(r"^hidden: true", c, re.M)
-                    for ln in c.splitlines() if _norm(ln) in found["hidden"])
+    hid_line = next(
+        ln
+        for c in cells
+        if re.search(r"^hidden: true", c, re.M)
+        for ln in c.splitlines()
+        if _norm(ln) in found["hidden"]
+    )
     nb = json.loads(student(EX03).read_text())
     assert not leaks(notebook_text(nb), found["solution"] | found["hidden"])
-    nb["cells"].append({"cell_type": "code", "source": sol_line, "metadata": {}, "outputs": [],
-                        "execution_count": None})
+    nb["cells"].append(
+        {"cell_type": "code", "source": sol_line, "metadata": {}, "outputs": [], "execution_count": None}
+    )
     assert leaks(notebook_text(nb), found["solution"]), "an injected solution line went unseen"
-    page = ("<pre><span class='n'>" + html.escape(hid_line).replace(" ", "</span> <span>")
-            + "</span></pre>")
+    page = "<pre><span class='n'>" + html.escape(hid_line).replace(" ", "</span> <span>") + "</span></pre>"
     assert leaks(html_text(page), found["hidden"]), "a hidden test in HTML went unseen"
 
 
@@ -692,8 +764,9 @@ def test_built_book_publishes_no_answer_key() -> None:
     pages = sorted(HTML.rglob("*.html"))
     sources = [p for p in sorted((HTML / "_sources").rglob("*")) if p.is_file()]
     assert pages, "the built book has no pages"
-    exercise_pages = [p for p in pages if "How to work on this exercise" in p.read_text(
-        encoding="utf-8", errors="replace")]
+    exercise_pages = [
+        p for p in pages if "How to work on this exercise" in p.read_text(encoding="utf-8", errors="replace")
+    ]
     assert exercise_pages, "no exercise page in the built book"
     found = {}
     for path in pages:

@@ -30,10 +30,12 @@ import pytest
 from exercise_checks import split_master
 
 from course import config
-from course import hub as hubmod
-from course import slides as slidesmod
-from course.grading import AUTOGRADER_DIR, MASTERS_DIR, STUDENT_DIR
-from course.instructor_kit import PRIVATE_CLOSE, KitError, build_kit, to_lms
+from course_book import colab as colabmod
+from course_book import slides as slidesmod
+from course_grading import AUTOGRADER_DIR, MASTERS_DIR, STUDENT_DIR
+from course_instructor import links as hubmod
+from course_instructor import memory as memorymod
+from course_instructor.kit import PRIVATE_CLOSE, KitError, build_kit, to_lms
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -46,13 +48,12 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 def run(*args: str, cwd: Path = ROOT, timeout: float = 600) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-    return subprocess.run([PY, *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env=env)
+    return subprocess.run([PY, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
 
 
 @pytest.fixture(scope="module")
 def exercises_built() -> None:
-    proc = run("-m", "course.grading", "assign")
+    proc = run("-m", "course_grading", "assign")
     assert proc.returncode == 0, f"make exercises failed:\n{proc.stdout}\n{proc.stderr}"
 
 
@@ -60,7 +61,7 @@ def exercises_built() -> None:
 @pytest.fixture(scope="module")
 def kit(exercises_built, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("kit") / "instructor-kit.zip"
-    proc = run("-m", "course.instructor_kit", "build", "--out", str(out))
+    proc = run("-m", "course_instructor.kit", "build", "--out", str(out))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Keep it away from students" in proc.stdout
     return out
@@ -83,10 +84,13 @@ def test_kit_contains_keys_autograders_masters_and_pages(kit: Path) -> None:
         for master in MASTERS:
             stem = master.stem
             nb = json.loads(zf.read(f"masters/{master.name}"))
-            assert any(c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code"), \
+            assert any(c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code"), (
                 f"{stem}: the master in the kit has no outputs"
-            assert zf.read(f"autograder/{stem}-autograder.zip") == \
-                (AUTOGRADER_DIR / f"{stem}-autograder.zip").read_bytes(), f"{stem}: autograder differs"
+            )
+            assert (
+                zf.read(f"autograder/{stem}-autograder.zip")
+                == (AUTOGRADER_DIR / f"{stem}-autograder.zip").read_bytes()
+            ), f"{stem}: autograder differs"
             assert f"autograder/{stem}.json" in names
             doc = zf.read(f"model-answers/{stem}.md").decode()
             master_text = master.read_text()
@@ -105,9 +109,9 @@ def test_kit_contains_keys_autograders_masters_and_pages(kit: Path) -> None:
 
 
 def test_kit_refuses_to_build_without_autograders(monkeypatch, tmp_path: Path) -> None:
-    import course.grading
+    import course_grading
 
-    monkeypatch.setattr(course.grading, "AUTOGRADER_DIR", tmp_path / "empty")
+    monkeypatch.setattr(course_grading, "AUTOGRADER_DIR", tmp_path / "empty")
     with pytest.raises(KitError, match="make exercises"):
         build_kit(tmp_path / "kit.zip")
     assert not (tmp_path / "kit.zip").exists()
@@ -149,9 +153,14 @@ def _hidden_lines(test_file: str) -> tuple[set[str], set[str]]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.FunctionDef):
             continue
-        is_hidden = any(isinstance(d, ast.Call) and any(
-            k.arg == "hidden" and isinstance(k.value, ast.Constant) and k.value.value is True
-            for k in d.keywords) for d in node.decorator_list)
+        is_hidden = any(
+            isinstance(d, ast.Call)
+            and any(
+                k.arg == "hidden" and isinstance(k.value, ast.Constant) and k.value.value is True
+                for k in d.keywords
+            )
+            for d in node.decorator_list
+        )
         body = [ast.get_source_segment(test_file, s) or "" for s in node.body]
         lines = {ln for b in body for ln in b.splitlines()}
         (hidden if is_hidden else public).update(lines)
@@ -163,8 +172,7 @@ def _pieces(kind: str, block: str) -> list[str]:
     if kind == "solution":
         return [ln for ln in block.splitlines() if not ln.strip().startswith("```")]
     paragraphs = re.split(r"\n\s*\n|\n(?=\s*(?:\d+\.|[-*])\s)", block)
-    return [s for para in paragraphs
-            for s in re.split(r"(?<=[.!?])\s+", " ".join(para.split()))]
+    return [s for para in paragraphs for s in re.split(r"(?<=[.!?])\s+", " ".join(para.split()))]
 
 
 def kit_secrets(kit_zip: Path) -> dict[str, set[str]]:
@@ -183,8 +191,9 @@ def kit_secrets(kit_zip: Path) -> dict[str, set[str]]:
                 stem = Path(name).stem
                 public = _public_text(MASTERS_DIR / f"{stem}.ipynb")
                 doc = zf.read(name).decode()
-                for kind, block in re.findall(r"<!-- private (key|solution) \S+ -->\n(.*?)\n"
-                                              + re.escape(PRIVATE_CLOSE), doc, re.S):
+                for kind, block in re.findall(
+                    r"<!-- private (key|solution) \S+ -->\n(.*?)\n" + re.escape(PRIVATE_CLOSE), doc, re.S
+                ):
                     for piece in _pieces(kind, block):
                         n = _norm(piece)
                         if n in public:
@@ -208,14 +217,19 @@ def kit_secrets(kit_zip: Path) -> dict[str, set[str]]:
 
 def find_leaks(text: str, secrets: dict[str, set[str]]) -> dict[str, list[str]]:
     norm = _norm(text)
-    return {kind: sorted(s for s in found if s in norm)[:3]
-            for kind, found in secrets.items() if any(s in norm for s in found)}
+    return {
+        kind: sorted(s for s in found if s in norm)[:3]
+        for kind, found in secrets.items()
+        if any(s in norm for s in found)
+    }
 
 
 @pytest.fixture(scope="module")
 def secrets(kit: Path) -> dict[str, set[str]]:
     found = kit_secrets(kit)
-    assert len(found["model answer"]) >= 8 * 5, f"too few model-answer lines found: {len(found['model answer'])}"
+    assert len(found["model answer"]) >= 8 * 5, (
+        f"too few model-answer lines found: {len(found['model answer'])}"
+    )
     assert len(found["hidden test"]) >= 8 * 3, f"too few hidden-test lines found: {len(found['hidden test'])}"
     return found
 
@@ -223,8 +237,9 @@ def secrets(kit: Path) -> dict[str, set[str]]:
 def test_no_kit_secret_in_student_notebooks(secrets) -> None:
     students = sorted(STUDENT_DIR.glob("*.ipynb"))
     assert len(students) == len(MASTERS), "a student notebook is missing: run make exercises"
-    leaks = {p.name: hit for p in students
-             if (hit := find_leaks(_nb_text(json.loads(p.read_text())), secrets))}
+    leaks = {
+        p.name: hit for p in students if (hit := find_leaks(_nb_text(json.loads(p.read_text())), secrets))
+    }
     assert not leaks, f"answer keys in student notebooks: {leaks}"
 
 
@@ -234,8 +249,11 @@ def test_no_kit_secret_in_the_built_book(secrets, built_book: Path) -> None:
     assert (built_book / "_sources").is_dir(), "the built book has no _sources folder"
     leaks = {}
     for path in sorted(p for p in built_book.rglob("*") if p.is_file()):
-        raw = path.read_text(encoding="utf-8", errors="replace") if path.suffix in (
-            ".html", ".ipynb", ".md", ".txt", ".py", ".json", ".js") else None
+        raw = (
+            path.read_text(encoding="utf-8", errors="replace")
+            if path.suffix in (".html", ".ipynb", ".md", ".txt", ".py", ".json", ".js")
+            else None
+        )
         if raw is None:
             continue
         if path.suffix == ".html":
@@ -265,8 +283,9 @@ def test_leak_check_bites(secrets, kit: Path) -> None:
     line = next(ln for ln in hid if _norm(ln) in secrets["hidden test"])
     nb = json.loads((STUDENT_DIR / "ex03_military_technical.ipynb").read_text())
     assert not find_leaks(_nb_text(nb), secrets)
-    nb["cells"].append({"cell_type": "code", "source": line, "metadata": {}, "outputs": [],
-                        "execution_count": None})
+    nb["cells"].append(
+        {"cell_type": "code", "source": line, "metadata": {}, "outputs": [], "execution_count": None}
+    )
     assert "hidden test" in find_leaks(_nb_text(nb), secrets), "a leaked hidden test went unseen"
 
 
@@ -280,8 +299,14 @@ def test_instructor_pages_are_in_the_book_and_cover_every_session() -> None:
     assert len(sessions) == len(CHAPTERS) == 8, f"{len(sessions)} sessions for {len(CHAPTERS)} chapters"
     for chapter, text in zip(CHAPTERS, sessions):
         exercise = "ex" + chapter.stem
-        for needle in ("**Pre-reading.**", "**Learning goals.**", "**Plan.**", "gorenburg2020",
-                       f"../chapters/{chapter.stem}", f"../exercises/student/{exercise}"):
+        for needle in (
+            "**Pre-reading.**",
+            "**Learning goals.**",
+            "**Plan.**",
+            "gorenburg2020",
+            f"../chapters/{chapter.stem}",
+            f"../exercises/student/{exercise}",
+        ):
             assert needle in text, f"session for {chapter.stem} lacks {needle!r}"
     guides = (ROOT / "instructors" / "chapter_guides.md").read_text()
     parts = re.split(r"^## \d ·", guides, flags=re.M)[1:]
@@ -290,8 +315,14 @@ def test_instructor_pages_are_in_the_book_and_cover_every_session() -> None:
         for needle in ("**Discussion prompts**", "**Common misconceptions**", "**In-class activity"):
             assert needle in text, f"a chapter guide lacks {needle}"
     sim = (ROOT / "instructors" / "simulation.md").read_text()
-    for needle in ("### United States delegation", "### Russian delegation", "### Chinese delegation",
-                   "## Rules", "## Timing", "## Debrief guide"):
+    for needle in (
+        "### United States delegation",
+        "### Russian delegation",
+        "### Chinese delegation",
+        "## Rules",
+        "## Timing",
+        "## Debrief guide",
+    ):
         assert needle in sim, f"the role-play lacks {needle}"
 
 
@@ -299,7 +330,7 @@ def test_instructor_pages_are_in_the_book_and_cover_every_session() -> None:
 @pytest.fixture(scope="module")
 def decks(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("slides")
-    proc = run("-m", "course.slides", "--out", str(out))
+    proc = run("-m", "course_book.slides", "--out", str(out))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return out
 
@@ -325,21 +356,38 @@ def test_slide_rules_on_a_small_notebook() -> None:
     v4 = nbformat.v4
     quiz = v4.new_code_cell("quiz('x')")
     quiz.metadata["tags"] = ["remove-input"]
-    quiz.outputs = [nbformat.from_dict({"output_type": "display_data", "metadata": {},
-                                        "data": {"text/html": "<div>QUIZ</div>"}})]
+    quiz.outputs = [
+        nbformat.from_dict(
+            {"output_type": "display_data", "metadata": {}, "data": {"text/html": "<div>QUIZ</div>"}}
+        )
+    ]
     chart = v4.new_code_cell("view()")
-    chart.outputs = [nbformat.from_dict({"output_type": "execute_result", "metadata": {},
-                                         "execution_count": 1,
-                                         "data": {"text/html": '<figure class="course-chart">C</figure>'}})]
-    nb = v4.new_notebook(cells=[
-        v4.new_markdown_cell("# 9 · Title\n\n:::{admonition} In this chapter\n:class: tip\n\n"
-                             "**Learning objectives.** You will:\n\n1. **Explain** one.\n2. **Count** two.\n\n"
-                             "**Time.** An hour.\n:::"),
-        v4.new_markdown_cell("## Part\n\nA long paragraph citing {cite:p}`gorenburg2020` about a "
-                             "{term}`strategic partnership <strategic partnership>`.\n\n- one\n- two"),
-        quiz, chart,
-        v4.new_markdown_cell("### Sub\n\nOnly prose here, with **the key point** in bold. More text."),
-    ])
+    chart.outputs = [
+        nbformat.from_dict(
+            {
+                "output_type": "execute_result",
+                "metadata": {},
+                "execution_count": 1,
+                "data": {"text/html": '<figure class="course-chart">C</figure>'},
+            }
+        )
+    ]
+    nb = v4.new_notebook(
+        cells=[
+            v4.new_markdown_cell(
+                "# 9 · Title\n\n:::{admonition} In this chapter\n:class: tip\n\n"
+                "**Learning objectives.** You will:\n\n1. **Explain** one.\n2. **Count** two.\n\n"
+                "**Time.** An hour.\n:::"
+            ),
+            v4.new_markdown_cell(
+                "## Part\n\nA long paragraph citing {cite:p}`gorenburg2020` about a "
+                "{term}`strategic partnership <strategic partnership>`.\n\n- one\n- two"
+            ),
+            quiz,
+            chart,
+            v4.new_markdown_cell("### Sub\n\nOnly prose here, with **the key point** in bold. More text."),
+        ]
+    )
     deck = slidesmod.slide_notebook(nb)
     kinds = [(c.metadata["slideshow"]["slide_type"], c.cell_type, c.source[:30]) for c in deck.cells]
     visible = "\n".join(c.source for c in deck.cells if c.metadata["slideshow"]["slide_type"] != "notes")
@@ -348,7 +396,9 @@ def test_slide_rules_on_a_small_notebook() -> None:
     assert "1. **Explain** one." in visible and "**Time.** An hour." in notes
     assert "(Gorenburg 2020)" in notes and "strategic partnership" in notes and "{cite" not in notes + visible
     assert "- one\n- two" in visible, "a short list must stay on the slide"
-    assert not any("QUIZ" in json.dumps(c.get("outputs", [])) for c in deck.cells), "quizzes are not for slides"
+    assert not any("QUIZ" in json.dumps(c.get("outputs", [])) for c in deck.cells), (
+        "quizzes are not for slides"
+    )
     assert all(not c.source for c in deck.cells if c.cell_type == "code"), "code must be hidden"
     assert any("course-chart" in json.dumps(c.get("outputs", [])) for c in deck.cells), "the chart is missing"
     assert ("subslide", "markdown") in [(k, t) for k, t, _ in kinds], "### must start a sub-slide"
@@ -362,8 +412,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def decks_url(decks: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(_Quiet, directory=str(decks)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(decks))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
@@ -373,8 +424,10 @@ def walk_deck(browser, url: str) -> dict:
     """Load a deck, visit every slide; return requests off 127.0.0.1, errors, chart states."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     remote, errors = [], []
-    page.on("request", lambda r: remote.append(r.url)
-            if not r.url.startswith(("http://127.0.0.1", "data:")) else None)
+    page.on(
+        "request",
+        lambda r: remote.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:")) else None,
+    )
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
@@ -382,14 +435,19 @@ def walk_deck(browser, url: str) -> dict:
         page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=20000)
         n = page.evaluate("Reveal.getSlides().length")
         for i in range(n):
-            page.evaluate(f"(() => {{ const s = Reveal.getSlides()[{i}]; "
-                          f"const ix = Reveal.getIndices(s); Reveal.slide(ix.h, ix.v); }})()")
+            page.evaluate(
+                f"(() => {{ const s = Reveal.getSlides()[{i}]; "
+                f"const ix = Reveal.getIndices(s); Reveal.slide(ix.h, ix.v); }})()"
+            )
             page.wait_for_timeout(100)
-        page.wait_for_function("[...document.querySelectorAll('figure.course-chart')]"
-                               ".every(f => f.dataset.drawn === 'yes' || f.dataset.drawn === 'error')",
-                               timeout=20000)
-        charts = page.evaluate("[...document.querySelectorAll('figure.course-chart')]"
-                               ".map(f => f.dataset.drawn)")
+        page.wait_for_function(
+            "[...document.querySelectorAll('figure.course-chart')]"
+            ".every(f => f.dataset.drawn === 'yes' || f.dataset.drawn === 'error')",
+            timeout=20000,
+        )
+        charts = page.evaluate(
+            "[...document.querySelectorAll('figure.course-chart')].map(f => f.dataset.drawn)"
+        )
         title = page.evaluate("document.querySelector('.reveal h1')?.textContent || ''")
         return {"remote": remote, "errors": errors, "charts": charts, "slides": n, "title": title}
     finally:
@@ -402,12 +460,18 @@ def test_deck_loads_offline_without_errors(browser, decks_url: str, chapter: str
     result = walk_deck(browser, f"{decks_url}/{chapter}.slides.html")
     assert not result["remote"], f"{chapter}: requests left 127.0.0.1: {result['remote'][:3]}"
     assert not result["errors"], f"{chapter}: console errors: {result['errors'][:3]}"
-    assert result["charts"] and all(c == "yes" for c in result["charts"]), \
+    assert result["charts"] and all(c == "yes" for c in result["charts"]), (
         f"{chapter}: charts not drawn: {result['charts']}"
+    )
     assert result["slides"] >= 10, f"{chapter}: only {result['slides']} slides"
     nb = nbformat.read(ROOT / "chapters" / f"{chapter}.ipynb", as_version=4)
-    title = next(ln[2:] for c in nb.cells if c.cell_type == "markdown"
-                 for ln in c.source.splitlines() if ln.startswith("# "))
+    title = next(
+        ln[2:]
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        for ln in c.source.splitlines()
+        if ln.startswith("# ")
+    )
     assert title in result["title"], f"{chapter}: the first slide is not the chapter's title"
 
 
@@ -416,8 +480,11 @@ def test_deck_check_catches_a_remote_script(browser, decks: Path, decks_url: str
     """The offline check bites: a deck that loads a script from a CDN is caught."""
     deck = (decks / f"{CHAPTERS[0].stem}.slides.html").read_text()
     bad = decks / "bad.slides.html"
-    bad.write_text(deck.replace("</head>", '<script src="https://unpkg.com/reveal.js@4.0.2/dist/reveal.js">'
-                                           "</script></head>", 1))
+    bad.write_text(
+        deck.replace(
+            "</head>", '<script src="https://unpkg.com/reveal.js@4.0.2/dist/reveal.js"></script></head>', 1
+        )
+    )
     try:
         result = walk_deck(browser, f"{decks_url}/bad.slides.html")
     finally:
@@ -434,7 +501,7 @@ def _target_of(link: str) -> tuple[str, str, str]:
     repo, branch, urlpath = query["repo"][0], query["branch"][0], query["urlpath"][0]
     prefix = f"lab/tree/{hubmod.repo_dir_name(repo)}/"
     assert urlpath.startswith(prefix), f"{urlpath} does not open a file in the cloned folder"
-    return repo, branch, urlpath[len(prefix):]
+    return repo, branch, urlpath[len(prefix) :]
 
 
 def _tracked() -> set[str]:
@@ -464,27 +531,32 @@ def test_links_point_at_files_that_exist(exercises_built) -> None:
 
 
 def test_link_check_bites() -> None:
-    link = hubmod.nbgitpuller_url("https://hub.example.edu", *config.repository(),
-                                  "chapters/99_missing.ipynb")
+    link = hubmod.nbgitpuller_url(
+        "https://hub.example.edu", *config.repository(), "chapters/99_missing.ipynb"
+    )
     _, _, path = _target_of(link)
     assert not (ROOT / path).is_file()
 
 
 def test_links_cli_writes_files_and_explains_bad_input(tmp_path: Path) -> None:
     out = tmp_path / "links.csv"
-    proc = run("-m", "course.hub", "links", "--hub", "https://hub.example.edu", "--out", str(out))
+    proc = run("-m", "course_instructor.links", "--hub", "https://hub.example.edu", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     with out.open() as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == len(CHAPTERS) + len(MASTERS)
     md = tmp_path / "links.md"
-    assert run("-m", "course.hub", "links", "--hub", "https://hub.example.edu/", "--out",
-               str(md)).returncode == 0
+    assert (
+        run("-m", "course_instructor.links", "--hub", "https://hub.example.edu/", "--out", str(md)).returncode
+        == 0
+    )
     assert md.read_text().count("hub.example.edu/hub/user-redirect/git-pull?") == len(rows)
-    for bad, needle in (("hub.example.edu", "full http(s) address"),
-                        ("ftp://hub.example.edu", "full http(s) address"),
-                        ("https://hub.example.edu/?x=1", "must not contain")):
-        proc = run("-m", "course.hub", "links", "--hub", bad, "--out", str(tmp_path / "x.md"))
+    for bad, needle in (
+        ("hub.example.edu", "full http(s) address"),
+        ("ftp://hub.example.edu", "full http(s) address"),
+        ("https://hub.example.edu/?x=1", "must not contain"),
+    ):
+        proc = run("-m", "course_instructor.links", "--hub", bad, "--out", str(tmp_path / "x.md"))
         assert proc.returncode == 2 and needle in proc.stderr, (bad, proc.stderr)
         assert "Traceback" not in proc.stderr
 
@@ -492,19 +564,19 @@ def test_links_cli_writes_files_and_explains_bad_input(tmp_path: Path) -> None:
 # =========================================================================== Colab
 def _colab_cells(nb_path: Path) -> list:
     nb = nbformat.read(nb_path, as_version=4)
-    return [c for c in nb.cells if c.cell_type == "code" and 'google.colab' in c.source]
+    return [c for c in nb.cells if c.cell_type == "code" and "google.colab" in c.source]
 
 
-@pytest.mark.parametrize("path", CHAPTERS + [ROOT / "chapters" / "_template.ipynb"],
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CHAPTERS + [ROOT / "chapters" / "_template.ipynb"], ids=lambda p: p.stem)
 def test_colab_cell_is_first_hidden_and_agrees_with_config(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     first = next(c for c in nb.cells if c.cell_type == "code")
     assert "google.colab" in first.source, f"{path.name}: the Colab cell is not the first code cell"
     assert first.metadata.get("tags") == ["remove-cell"], f"{path.name}: the Colab cell is not hidden"
     assert not first.outputs, f"{path.name}: the Colab cell printed something outside Colab"
-    assert first.source == hubmod.colab_cell(), \
-        f"{path.name}: the Colab cell differs from course.hub.colab_cell() (URL or branch changed?)"
+    assert first.source == colabmod.colab_cell(), (
+        f"{path.name}: the Colab cell differs from course_book.colab.colab_cell() (URL or branch changed?)"
+    )
     url, branch = config.repository()
     assert f'"{url}"' in first.source and f'"--branch", "{branch}"' in first.source
 
@@ -512,22 +584,22 @@ def test_colab_cell_is_first_hidden_and_agrees_with_config(path: Path) -> None:
 def test_student_notebooks_carry_the_colab_lines(exercises_built) -> None:
     for master in MASTERS:
         nb = nbformat.read(STUDENT_DIR / master.name, as_version=4)
-        assert nb.cells[1].source.startswith(hubmod.colab_cell(master.stem)), master.stem
+        assert nb.cells[1].source.startswith(colabmod.colab_cell(master.stem)), master.stem
         assert "notebook_file(" in nb.cells[1].source
 
 
 def test_colab_agreement_check_bites(monkeypatch) -> None:
     saved = _colab_cells(CHAPTERS[0])[0].source
     monkeypatch.setattr(config, "repository", lambda: ("https://github.com/someone/else", "main"))
-    assert hubmod.colab_cell() != saved, "a changed repository URL must break the agreement test"
+    assert colabmod.colab_cell() != saved, "a changed repository URL must break the agreement test"
 
 
 def test_colab_cell_does_nothing_outside_colab_and_clones_inside(monkeypatch) -> None:
     calls: list = []
     monkeypatch.setattr(subprocess, "run", lambda *a, **k: calls.append(a[0]))
     setup_calls: list = []
-    monkeypatch.setattr(hubmod, "colab_setup", lambda *a: setup_calls.append(a))
-    source = hubmod.colab_cell()
+    monkeypatch.setattr(colabmod, "colab_setup", lambda *a: setup_calls.append(a))
+    source = colabmod.colab_cell()
     monkeypatch.delitem(sys.modules, "google.colab", raising=False)
     exec(compile(source, "colab-cell", "exec"), {})
     assert not calls and not setup_calls, "the cell acted outside Colab"
@@ -543,8 +615,7 @@ def test_colab_cell_does_nothing_outside_colab_and_clones_inside(monkeypatch) ->
 
 def test_colab_setup_installs_the_course_and_builds_the_exercise(tmp_path: Path, capsys) -> None:
     ran: list = []
-    cmds = hubmod.colab_setup("ex03_military_technical", run=lambda c, **k: ran.append(c),
-                              folder=tmp_path)
+    cmds = colabmod.colab_setup("ex03_military_technical", run=lambda c, **k: ran.append(c), folder=tmp_path)
     assert ran == cmds
     assert ran[0][-3:] == ["--no-deps", "-e", str(ROOT)]
     pins = ran[1]
@@ -552,37 +623,61 @@ def test_colab_setup_installs_the_course_and_builds_the_exercise(tmp_path: Path,
     for pkg in ("altair", "vl-convert-python", "bqplot", "otter-grader"):
         pin = next(p for p in pins if p.lower().startswith(pkg))
         assert "==" in pin and pin in req, f"{pkg} is not installed at its pinned version: {pin}"
-    assert ran[2][2:5] == ["course.grading", "assign", "ex03_military_technical"]
+    assert ran[2][2:5] == ["course_grading", "assign", "ex03_military_technical"]
     assert str(tmp_path) in ran[2]
     assert "File > Download" in capsys.readouterr().out
-    chapter = hubmod.colab_setup(run=lambda c, **k: None)
+    chapter = colabmod.colab_setup(run=lambda c, **k: None)
     assert len(chapter) == 2 and not any("otter" in " ".join(c) for c in chapter)
 
 
 # =========================================================================== LMS export
 def _grade_table(path: Path, rows) -> Path:
-    from course.grading.grade import Row, write_csv
+    from course_grading.grade import Row, write_csv
 
     write_csv([Row(**r) for r in rows], path)
     return path
 
 
 GRADED = [
-    dict(file="alice/ex03_military_technical.ipynb", exercise="ex03_military_technical",
-         scores={"q1": 1.0, "q2": 2.0, "q7": None}, maxima={"q1": 1.0, "q2": 2.0, "q7": 3.0},
-         total=3.0, max_total=3.0, manual="q7", status="ok", reason="q7: 120 words"),
-    dict(file="bob.ipynb", exercise="ex03_military_technical",
-         scores={"q1": 0.0, "q2": 2.0, "q7": None}, maxima={"q1": 1.0, "q2": 2.0, "q7": 3.0},
-         total=2.0, max_total=3.0, manual="q7", status="ok", reason="q1: the year is wrong"),
-    dict(file="alice/ex04_military_exercises.ipynb", exercise="ex04_military_exercises",
-         scores={"q1": None}, maxima={"q1": 1.0, "q6": 3.0}, total=None, max_total=1.0,
-         manual="q6", status="timeout", reason="Stopped after 60 s"),
+    dict(
+        file="alice/ex03_military_technical.ipynb",
+        exercise="ex03_military_technical",
+        scores={"q1": 1.0, "q2": 2.0, "q7": None},
+        maxima={"q1": 1.0, "q2": 2.0, "q7": 3.0},
+        total=3.0,
+        max_total=3.0,
+        manual="q7",
+        status="ok",
+        reason="q7: 120 words",
+    ),
+    dict(
+        file="bob.ipynb",
+        exercise="ex03_military_technical",
+        scores={"q1": 0.0, "q2": 2.0, "q7": None},
+        maxima={"q1": 1.0, "q2": 2.0, "q7": 3.0},
+        total=2.0,
+        max_total=3.0,
+        manual="q7",
+        status="ok",
+        reason="q1: the year is wrong",
+    ),
+    dict(
+        file="alice/ex04_military_exercises.ipynb",
+        exercise="ex04_military_exercises",
+        scores={"q1": None},
+        maxima={"q1": 1.0, "q6": 3.0},
+        total=None,
+        max_total=1.0,
+        manual="q6",
+        status="timeout",
+        reason="Stopped after 60 s",
+    ),
 ]
 
 
 def _lms(tmp_path: Path, fmt: str, table: Path) -> tuple[subprocess.CompletedProcess, list[list[str]]]:
     out = tmp_path / f"out-{fmt}.csv"
-    proc = run("-m", "course.instructor_kit", "lms", str(table), "--format", fmt, "--out", str(out))
+    proc = run("-m", "course_instructor.kit", "lms", str(table), "--format", fmt, "--out", str(out))
     lines = list(csv.reader(out.open())) if out.exists() else []
     return proc, lines
 
@@ -594,7 +689,12 @@ def test_lms_export_keeps_hand_graded_scores_blank(tmp_path: Path) -> None:
     head, rows = lines[0], {(r[0], r[1]): dict(zip(lines[0], r)) for r in lines[1:]}
     assert head[:6] == ["student", "exercise", "auto_points", "auto_max", "manual_points", "manual_max"]
     alice = rows[("alice", "ex03_military_technical")]
-    assert (alice["auto_points"], alice["auto_max"], alice["manual_points"], alice["manual_max"]) == ("3", "3", "", "3")
+    assert (alice["auto_points"], alice["auto_max"], alice["manual_points"], alice["manual_max"]) == (
+        "3",
+        "3",
+        "",
+        "3",
+    )
     assert rows[("bob", "ex03_military_technical")]["auto_points"] == "2"
     assert rows[("alice", "ex04_military_exercises")]["auto_points"] == ""
     assert "timeout" in proc.stderr and "auto score left blank" in proc.stderr
@@ -603,7 +703,10 @@ def test_lms_export_keeps_hand_graded_scores_blank(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     head = lines[0]
     assert head[:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-    assert "ex03_military_technical auto (3 pts)" in head and "ex03_military_technical hand-graded (3 pts)" in head
+    assert (
+        "ex03_military_technical auto (3 pts)" in head
+        and "ex03_military_technical hand-graded (3 pts)" in head
+    )
     canvas = {r[0]: dict(zip(head, r)) for r in lines[1:]}
     assert set(canvas) == {"alice", "bob"} and canvas["alice"]["SIS Login ID"] == "alice"
     assert canvas["alice"]["ex03_military_technical auto (3 pts)"] == "3"
@@ -627,9 +730,14 @@ def test_lms_export_explains_bad_input(tmp_path: Path) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     dup = _grade_table(tmp_path / "dup.csv", [GRADED[0], {**GRADED[0], "file": "alice/copy.ipynb"}])
-    cases = [(tmp_path / "missing.csv", "does not exist"), (wrong, "lacks the columns"),
-             (text, "line 2: total is 'three'"), (empty, "is empty"), (tmp_path, "is a folder"),
-             (dup, "two submissions for alice")]
+    cases = [
+        (tmp_path / "missing.csv", "does not exist"),
+        (wrong, "lacks the columns"),
+        (text, "line 2: total is 'three'"),
+        (empty, "is empty"),
+        (tmp_path, "is a folder"),
+        (dup, "two submissions for alice"),
+    ]
     for path, needle in cases:
         proc, _ = _lms(tmp_path, "canvas", path)
         assert proc.returncode == 2, (path, proc.stdout, proc.stderr)
@@ -643,10 +751,18 @@ def test_lms_export_explains_bad_input(tmp_path: Path) -> None:
 def test_memory_probe_sees_what_a_kernel_allocates(tmp_path: Path) -> None:
     small, big = tmp_path / "small.ipynb", tmp_path / "big.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), small)
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "x = bytearray(200 * 2**20)\nfor i in range(0, len(x), 4096): x[i] = 1")]), big)
-    a = hubmod.kernel_peak(small, tmp_path)
-    b = hubmod.kernel_peak(big, tmp_path)
+    nbformat.write(
+        nbformat.v4.new_notebook(
+            cells=[
+                nbformat.v4.new_code_cell(
+                    "x = bytearray(200 * 2**20)\nfor i in range(0, len(x), 4096): x[i] = 1"
+                )
+            ]
+        ),
+        big,
+    )
+    a = memorymod.kernel_peak(small, tmp_path)
+    b = memorymod.kernel_peak(big, tmp_path)
     assert a["errors"] == b["errors"] == 0
     assert b["vmhwm_mib"] - a["vmhwm_mib"] > 180, (a, b)
     assert b["polled_mib"] >= 180, b

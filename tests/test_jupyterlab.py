@@ -27,10 +27,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
-
-from course.chromium import CHROMIUM_ARGS
 
 NOTEBOOK = "chapters/03_military_technical.ipynb"
 JUPYTER = Path(sys.executable).parent / "jupyter"
@@ -52,7 +49,9 @@ def _get(url: str) -> dict:
 def lab(tmp_path_factory):
     """A JupyterLab server on 127.0.0.1 serving a copy of the notebook; yields (url, token)."""
     if not JUPYTER.exists():
-        pytest.fail(f"{JUPYTER} is missing: JupyterLab must be installed in the project venv (requirements.txt)")
+        pytest.fail(
+            f"{JUPYTER} is missing: JupyterLab must be installed in the project venv (requirements.txt)"
+        )
     home = tmp_path_factory.mktemp("lab")
     work = home / "work"
     (work / "chapters").mkdir(parents=True)
@@ -63,7 +62,10 @@ def lab(tmp_path_factory):
     # JupyterLab user settings: no autosave, no news, no update check.
     for plugin, settings in {
         "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
-        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+            "fetchNews": "false",
+            "checkForUpdates": False,
+        },
     }.items():
         path = dirs["settings"] / plugin
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,7 +83,8 @@ def lab(tmp_path_factory):
         JUPYTER_PLATFORM_DIRS="1",
     )
     cmd = [
-        str(JUPYTER), "lab",
+        str(JUPYTER),
+        "lab",
         "--no-browser",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
@@ -103,13 +106,17 @@ def lab(tmp_path_factory):
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {proc.returncode}:\n{(home / 'server.log').read_text()[-2000:]}")
+                pytest.fail(
+                    f"JupyterLab exited with {proc.returncode}:\n{(home / 'server.log').read_text()[-2000:]}"
+                )
             try:
                 _get(f"{url}/api/status?token={token}")
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not answer in 60 s:\n{(home / 'server.log').read_text()[-2000:]}")
+                    pytest.fail(
+                        f"JupyterLab did not answer in 60 s:\n{(home / 'server.log').read_text()[-2000:]}"
+                    )
                 time.sleep(0.25)
         yield url, token
     finally:
@@ -142,20 +149,26 @@ def test_period_tool_recomputes_in_the_kernel(browser, lab):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{url}/lab/tree/{NOTEBOOK}?token={token}", wait_until="load")
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell && window.jupyterapp.shell.currentWidget "
-                           "&& window.jupyterapp.shell.currentWidget.sessionContext", timeout=60000)
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.shell && window.jupyterapp.shell.currentWidget "
+        "&& window.jupyterapp.shell.currentWidget.sessionContext",
+        timeout=60000,
+    )
     # Wait for the kernel, then run every cell.
     page.wait_for_function(
-        "() => { const w = window.jupyterapp.shell.currentWidget; const k = w.sessionContext.session && w.sessionContext.session.kernel;"
-        " return k && k.status === 'idle'; }",
+        "() => { const w = window.jupyterapp.shell.currentWidget; const k = w.sessionContext.session &&"
+        " w.sessionContext.session.kernel; return k && k.status === 'idle'; }",
         timeout=60000,
     )
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     # The period tool: the widget output that holds the "Period A" slider.
-    tool = page.locator(".jp-OutputArea-output").filter(has=page.locator(".widget-label", has_text="Period A"))
+    tool = page.locator(".jp-OutputArea-output").filter(
+        has=page.locator(".widget-label", has_text="Period A")
+    )
     tool.wait_for(state="visible", timeout=90000)
     page.wait_for_function(
-        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'", timeout=90000
+        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
+        timeout=90000,
     )
     tool.locator(".widget-html-content table").first.wait_for(timeout=30000)
     before = _result_html(tool)
@@ -191,7 +204,10 @@ def test_period_tool_recomputes_in_the_kernel(browser, lab):
         timeout=15000,
     )
     caption = tool.locator(".widget-html-content table caption").last.inner_text()
-    assert caption == options[1].replace("\xa0", " "), (caption, options[1])  # ipywidgets shows spaces as nbsp
+    assert caption == options[1].replace("\xa0", " "), (
+        caption,
+        options[1],
+    )  # ipywidgets shows spaces as nbsp
 
     assert not errors, errors
     page.close()

@@ -257,9 +257,7 @@ def test_every_entry_has_title_category_and_sane_fields():
             problems.append(f"{key}: no title")
         category = fields.get("keywords", "").strip()
         if category not in CATEGORIES:
-            problems.append(
-                f"{key}: keywords = {{{category}}}; must be exactly one of {sorted(CATEGORIES)}"
-            )
+            problems.append(f"{key}: keywords = {{{category}}}; must be exactly one of {sorted(CATEGORIES)}")
         year = fields.get("year")
         if year is not None and not re.fullmatch(r"1[89]\d\d|20\d\d", year):
             problems.append(f"{key}: year {year!r} is not a four-digit year")
@@ -288,10 +286,7 @@ def test_every_footnote_maps_to_existing_entries():
         "FOOTNOTE_KEYS must cover footnotes 1 to 27 exactly"
     )
     missing = [
-        f"footnote {fn}: {key}"
-        for fn, keys in FOOTNOTE_KEYS.items()
-        for key in keys
-        if key not in entries
+        f"footnote {fn}: {key}" for fn, keys in FOOTNOTE_KEYS.items() for key in keys if key not in entries
     ]
     assert not missing, "footnote sources with no entry in references.bib:\n" + "\n".join(missing)
     wrong_category = sorted(
@@ -392,8 +387,8 @@ def test_every_footnote_source_is_cited_in_a_chapter():
         cited |= cite_keys(text)
     wanted = {BRIEF_KEY} | {key for keys in FOOTNOTE_KEYS.values() for key in keys}
     uncited = sorted(wanted - cited)
-    assert not uncited, (
-        f"{len(uncited)} of the brief's sources are not cited in any chapter:\n" + "\n".join(uncited)
+    assert not uncited, f"{len(uncited)} of the brief's sources are not cited in any chapter:\n" + "\n".join(
+        uncited
     )
 
 
@@ -406,6 +401,6 @@ def test_every_glossary_term_is_linked_from_a_chapter():
         for names, _ in glossary_entries(_read(GLOSSARY))
         if not {n.lower() for n in names} & linked
     ]
-    assert not unlinked, (
-        f"{len(unlinked)} glossary entries are never linked from a chapter:\n" + "\n".join(unlinked)
+    assert not unlinked, f"{len(unlinked)} glossary entries are never linked from a chapter:\n" + "\n".join(
+        unlinked
     )

@@ -2,7 +2,7 @@
 
 The feedback cases below are checked twice: here against the Python rules
 (course.selfcheck.check, used in JupyterLab) and in test_browser.py against the
-book's script (course/js/selfcheck.js), so the two cannot drift apart.
+book's script (course_book/js/selfcheck.js), so the two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -10,13 +10,20 @@ from __future__ import annotations
 import json
 import shutil
 import textwrap
-from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
-from course import objectives
-from course.selfcheck import QUESTION_DIR, Quiz, SelfCheckError, check, load_questions, parse_answer_number, quiz
+
+from course.selfcheck import (
+    QUESTION_DIR,
+    Quiz,
+    SelfCheckError,
+    check,
+    load_questions,
+    parse_answer_number,
+    quiz,
+)
+from course_book import objectives
 
 WRITTEN = sorted(p.stem for p in (ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 
@@ -52,9 +59,17 @@ def test_every_written_chapter_has_5_to_8_valid_questions_shown_on_its_page(chap
     questions = load_questions(chapter)
     assert 5 <= len(questions) <= 8, f"{chapter}: {len(questions)} self-check questions"
     kinds = {q.type for q in questions}
-    assert {"single", "numeric"} <= kinds or {"multiple", "numeric"} <= kinds, f"{chapter}: question types {kinds}"
+    assert {"single", "numeric"} <= kinds or {
+        "multiple",
+        "numeric",
+    } <= kinds, f"{chapter}: question types {kinds}"
     nb = json.loads((ROOT / "chapters" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
-    shown = " ".join("".join(o.get("data", {}).get("text/html", "")) for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", []))
+    shown = " ".join(
+        "".join(o.get("data", {}).get("text/html", ""))
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+    )
     missing = [q.id for q in questions if f'data-qid="{q.id}"' not in shown]
     assert not missing, f"{chapter}: questions never shown in the notebook: {missing}"
 
@@ -81,7 +96,9 @@ def test_quiz_output_for_both_jupyterlab_and_the_book():
     html = bundle["text/html"]
     assert html.count("<fieldset>") == len(q.questions) and html.count("<legend>") == len(q.questions)
     assert 'role="status"' in html and "Check answer" in html
-    with pytest.raises(SelfCheckError, match="no questions for section 'nowhere'; sections: argument, evidence, record"):
+    with pytest.raises(
+        SelfCheckError, match="no questions for section 'nowhere'; sections: argument, evidence, record"
+    ):
         quiz("03_military_technical", section="nowhere")
 
 
@@ -166,9 +183,15 @@ BAD_FILES = {
 @pytest.mark.parametrize("name", BAD_FILES)
 def test_bad_question_files_fail_with_a_clear_message(tmp_path, name):
     body, message = BAD_FILES[name]
-    text = body if name == "not yaml" else "chapter: 99_test\nquestions:\n" + textwrap.indent(textwrap.dedent(body), "  ")
+    text = (
+        body
+        if name == "not yaml"
+        else "chapter: 99_test\nquestions:\n" + textwrap.indent(textwrap.dedent(body), "  ")
+    )
     (tmp_path / "99_test.yml").write_text(text, encoding="utf-8")
-    with pytest.raises(SelfCheckError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")):
+    with pytest.raises(
+        SelfCheckError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")
+    ):
         load_questions("99_test", tmp_path)
 
 
@@ -180,7 +203,9 @@ def test_the_objectives_map_is_whole():
 
 
 def test_the_objectives_page_is_up_to_date():
-    assert objectives.PAGE.read_text(encoding="utf-8") == objectives.render(), "run: python -m course.objectives"
+    assert objectives.PAGE.read_text(encoding="utf-8") == objectives.render(), (
+        "run: python -m course_book.objectives"
+    )
 
 
 @pytest.fixture
@@ -195,7 +220,9 @@ def broken_copy(tmp_path):
 def test_map_reports_an_objective_assessed_by_nothing(broken_copy):
     obj, qdir = broken_copy
     text = obj.read_text(encoding="utf-8").replace(
-        '    - id: "3.5"', '    - id: "3.9"\n      text: An objective nobody tests.\n      exercise_questions: []\n    - id: "3.5"'
+        '    - id: "3.5"',
+        '    - id: "3.9"\n      text: An objective nobody tests.\n      exercise_questions: []\n    - id:'
+        ' "3.5"',
     )
     obj.write_text(text, encoding="utf-8")
     found = objectives.problems(obj, qdir, chapters=[])
@@ -205,14 +232,21 @@ def test_map_reports_an_objective_assessed_by_nothing(broken_copy):
 def test_map_reports_a_question_claiming_a_missing_objective(broken_copy):
     obj, qdir = broken_copy
     f = qdir / "03_military_technical.yml"
-    f.write_text(f.read_text(encoding="utf-8").replace('objectives: ["3.5"]', 'objectives: ["3.7"]'), encoding="utf-8")
+    f.write_text(
+        f.read_text(encoding="utf-8").replace('objectives: ["3.5"]', 'objectives: ["3.7"]'), encoding="utf-8"
+    )
     found = objectives.problems(obj, qdir, chapters=[])
     assert any("claims objective 3.7, which does not exist" in p for p in found)
-    assert "03_military_technical: objective 3.5 is assessed by no question" not in found  # q7 still assesses it
+    assert (
+        "03_military_technical: objective 3.5 is assessed by no question" not in found
+    )  # q7 still assesses it
 
 
 def test_map_reports_a_missing_exercise_question(broken_copy):
     obj, qdir = broken_copy
-    obj.write_text(obj.read_text(encoding="utf-8").replace("exercise_questions: [q5]", "exercise_questions: [q55]"), encoding="utf-8")
+    obj.write_text(
+        obj.read_text(encoding="utf-8").replace("exercise_questions: [q5]", "exercise_questions: [q55]"),
+        encoding="utf-8",
+    )
     found = objectives.problems(obj, qdir, chapters=[])
     assert any("names exercise question q55" in p for p in found)

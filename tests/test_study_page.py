@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-
 from conftest import ROOT
 
 PAGE = ROOT / "learners" / "study_alone.md"
@@ -38,7 +37,10 @@ def chapter_times(path) -> tuple[int, int]:
 
 def page_rows() -> dict[str, tuple[int, int]]:
     rows = {}
-    for link, read, ex in re.findall(r"\| \[[^\]]+\]\(\.\./chapters/([0-9a-z_]+)\) \| (\d+) min \| (\d+) min \|", PAGE.read_text(encoding="utf-8")):
+    for link, read, ex in re.findall(
+        r"\| \[[^\]]+\]\(\.\./chapters/([0-9a-z_]+)\) \| (\d+) min \| (\d+) min \|",
+        PAGE.read_text(encoding="utf-8"),
+    ):
         rows[link] = (int(read), int(ex))
     return rows
 
@@ -48,7 +50,9 @@ def test_every_chapter_has_a_row_with_its_own_times():
     chapters = sorted(p for p in (ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
     assert sorted(rows) == [p.stem for p in chapters]
     for path in chapters:
-        assert rows[path.stem] == chapter_times(path), f"{path.stem}: page says {rows[path.stem]}, chapter says {chapter_times(path)}"
+        assert rows[path.stem] == chapter_times(path), (
+            f"{path.stem}: page says {rows[path.stem]}, chapter says {chapter_times(path)}"
+        )
 
 
 def test_totals_stated_on_the_page_add_up():

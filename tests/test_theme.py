@@ -1,4 +1,4 @@
-"""course.theme: the built pages load no icon font or script, no MathJax, and only
+"""course_book.theme: the built pages load no icon font or script, no MathJax, and only
 documentation_options.js synchronously; icons are inline SVG with the right a11y."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from course import theme
 from test_book import pages
+
+from course_book import theme
 
 
 def test_icons_are_inline_svg_hidden_from_screen_readers():
@@ -50,7 +50,13 @@ def test_built_pages_load_no_icon_font_no_mathjax_and_defer_their_scripts(built_
         rel = page.relative_to(built_book).as_posix()
         html = page.read_text(encoding="utf-8")
         head = html.split("</head>", 1)[0]
-        for bad in ("fontawesome", "mathjax", 'class="fa-', "fa-solid", "searchindex.js" if rel != "search.html" else "\0"):
+        for bad in (
+            "fontawesome",
+            "mathjax",
+            'class="fa-',
+            "fa-solid",
+            "searchindex.js" if rel != "search.html" else "\0",
+        ):
             if bad.lower() in html.lower():
                 report.append(f"{rel}: contains {bad!r}")
         for attrs, src in HEAD_SCRIPT.findall(head):

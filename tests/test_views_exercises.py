@@ -11,8 +11,8 @@ import math
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
+
 from course.charts import ChartError
 from course.data import load
 from course.views import exercises as ex
@@ -63,10 +63,20 @@ def _inside(x: float, y: float, polygons) -> bool:
 def test_outline_is_land_where_land_is_and_sea_where_sea_is():
     polygons = ex.land_outline()["geometry"]["coordinates"]
     k = math.cos(math.radians(ex.STANDARD_PARALLEL))
-    on_land = {"Moscow": (37.6, 55.8), "Beijing": (116.4, 39.9), "Almaty": (76.9, 43.3), "Tehran": (51.4, 35.7),
-               "Yakutsk": (129.7, 62.0)}
-    at_sea = {"Sea of Japan": (135.0, 40.0), "South China Sea": (114.0, 15.0), "Bering Sea": (182.0, 58.0),
-              "Sea of Okhotsk": (150.0, 54.0), "Arabian Sea": (63.0, 16.0)}
+    on_land = {
+        "Moscow": (37.6, 55.8),
+        "Beijing": (116.4, 39.9),
+        "Almaty": (76.9, 43.3),
+        "Tehran": (51.4, 35.7),
+        "Yakutsk": (129.7, 62.0),
+    }
+    at_sea = {
+        "Sea of Japan": (135.0, 40.0),
+        "South China Sea": (114.0, 15.0),
+        "Bering Sea": (182.0, 58.0),
+        "Sea of Okhotsk": (150.0, 54.0),
+        "Arabian Sea": (63.0, 16.0),
+    }
     for name, (lon, lat) in on_land.items():
         assert _inside(lon * k, lat, polygons), f"{name} should be on land"
     for name, (lon, lat) in at_sea.items():
@@ -178,7 +188,10 @@ def test_explorer_has_the_controls_the_chapter_promises(spec, table):
     assert params["series_choice"]["bind"]["options"][0] == ex.ALL_SERIES
     assert set(params["series_choice"]["bind"]["options"][1:]) == set(ex.prepare(table)["series_group"])
     years = pd.to_datetime(table["start_date"]).dt.year
-    assert params["start_year"]["bind"]["min"] == years.min() and params["end_year"]["bind"]["max"] == years.max()
+    assert (
+        params["start_year"]["bind"]["min"] == years.min()
+        and params["end_year"]["bind"]["max"] == years.max()
+    )
     assert all(p["bind"].get("name", "").strip() for p in params.values()), "every control needs a label"
 
 
@@ -192,7 +205,11 @@ def test_explorer_loads_nothing_from_elsewhere_and_stays_light(spec):
 def test_explorer_uses_a_planar_projection_and_distinguishes_domains_by_shape(spec):
     projections = [d["projection"] for d in _walk(spec) if "projection" in d]
     assert projections and all(p["type"] == "identity" and p.get("reflectY") for p in projections)
-    shapes = [d["shape"] for d in _walk(spec) if isinstance(d.get("shape"), dict) and d["shape"].get("field") == "domain_group"]
+    shapes = [
+        d["shape"]
+        for d in _walk(spec)
+        if isinstance(d.get("shape"), dict) and d["shape"].get("field") == "domain_group"
+    ]
     assert shapes and len(set(shapes[0]["scale"]["range"])) == len(ex.DOMAIN_ORDER)
 
 

@@ -9,8 +9,8 @@ import json
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
+
 from course.charts import ChartError
 from course.data import load
 from course.views import limits

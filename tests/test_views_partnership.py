@@ -44,12 +44,16 @@ def dash_spec(tables) -> dict:
 
 @pytest.fixture(scope="module")
 def norm(tables) -> pd.DataFrame:
-    return P.scorecard_data(tables["arms_transfers"], tables["trade"], tables["exercises"], tables["un_voting"])
+    return P.scorecard_data(
+        tables["arms_transfers"], tables["trade"], tables["exercises"], tables["un_voting"]
+    )
 
 
 @pytest.fixture(scope="module")
 def score_spec(tables) -> dict:
-    return P.scorecard(tables["arms_transfers"], tables["trade"], tables["exercises"], tables["un_voting"]).spec
+    return P.scorecard(
+        tables["arms_transfers"], tables["trade"], tables["exercises"], tables["un_voting"]
+    ).spec
 
 
 def with_params(spec: dict, **values) -> dict:
@@ -196,8 +200,14 @@ def test_dashboard_has_the_promised_controls(dash_spec, long):
 
 @pytest.mark.parametrize(
     "indicator, start, end",
-    [("exercises", 2005, 2025), ("trade", 1989, 2025), ("arms", 2000, 2020), ("voting", 1995, 2023),
-     ("vetoes", 2000, 2022), ("arms", 2021, 2010)],  # the last: sliders crossed
+    [
+        ("exercises", 2005, 2025),
+        ("trade", 1989, 2025),
+        ("arms", 2000, 2020),
+        ("voting", 1995, 2023),
+        ("vetoes", 2000, 2022),
+        ("arms", 2021, 2010),
+    ],  # the last: sliders crossed
 )
 def test_dashboard_draws_the_means_python_computes(dash_spec, long, indicator, start, end):
     spec = with_params(dash_spec, indicator=indicator, start_year=start, end_year=end)
@@ -232,10 +242,17 @@ def test_dashboard_title_states_the_computed_finding(tables, long):
 def test_dashboard_refuses_bad_input(tables):
     t = dict(tables)
     with pytest.raises(ChartError, match="total_trade_usd_bn"):
-        P.dashboard(t["arms_transfers"], t["trade"].drop(columns="total_trade_usd_bn"), t["exercises"],
-                    t["un_voting"], t["unsc_vetoes"])
+        P.dashboard(
+            t["arms_transfers"],
+            t["trade"].drop(columns="total_trade_usd_bn"),
+            t["exercises"],
+            t["un_voting"],
+            t["unsc_vetoes"],
+        )
     with pytest.raises(ChartError, match="empty table"):
-        P.dashboard(t["arms_transfers"].iloc[0:0], t["trade"], t["exercises"], t["un_voting"], t["unsc_vetoes"])
+        P.dashboard(
+            t["arms_transfers"].iloc[0:0], t["trade"], t["exercises"], t["un_voting"], t["unsc_vetoes"]
+        )
     with pytest.raises(ChartError, match="Unknown indicator"):
         P.dashboard(*t.values(), initial="gdp")
 
@@ -261,12 +278,15 @@ def test_composite_is_the_weighted_mean(norm):
     assert only_trade.to_numpy() == pytest.approx(norm["n_trade"].to_numpy())
 
 
-@pytest.mark.parametrize("weights, message", [
-    ({"arms": 0, "exercises": 0, "voting": 0, "trade": 0}, "All weights are 0"),
-    ({"arms": -1, "trade": 1}, "at least 0"),
-    ({"arms": True}, "must be a number"),
-    ({"gdp": 1}, "Unknown indicator"),
-])
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        ({"arms": 0, "exercises": 0, "voting": 0, "trade": 0}, "All weights are 0"),
+        ({"arms": -1, "trade": 1}, "at least 0"),
+        ({"arms": True}, "must be a number"),
+        ({"gdp": 1}, "Unknown indicator"),
+    ],
+)
 def test_composite_refuses_bad_weights(norm, weights, message):
     with pytest.raises(ChartError, match=message):
         P.composite(norm, weights)
@@ -287,12 +307,15 @@ def test_weight_grid_covers_every_slider_setting(norm):
         assert row.rises == means["rises"]
 
 
-@pytest.mark.parametrize("weights", [
-    {"arms": 1, "exercises": 1, "voting": 1, "trade": 1},
-    {"arms": 5, "exercises": 0, "voting": 1, "trade": 0},
-    {"arms": 0, "exercises": 2, "voting": 0, "trade": 5},
-    {"arms": 0, "exercises": 0, "voting": 3, "trade": 0},
-])
+@pytest.mark.parametrize(
+    "weights",
+    [
+        {"arms": 1, "exercises": 1, "voting": 1, "trade": 1},
+        {"arms": 5, "exercises": 0, "voting": 1, "trade": 0},
+        {"arms": 0, "exercises": 2, "voting": 0, "trade": 5},
+        {"arms": 0, "exercises": 0, "voting": 3, "trade": 0},
+    ],
+)
 def test_scorecard_draws_the_means_and_verdict_python_computes(score_spec, norm, weights):
     spec = with_params(score_spec, **{f"w_{k}": v for k, v in weights.items()})
     expected = P.scorecard_means(norm, weights)
@@ -329,8 +352,10 @@ def test_scorecard_refuses_tables_without_a_common_year(tables):
 
 def test_both_specifications_are_valid_vega_lite(tables):
     """The views skip Altair's validation when drawing (for speed); it runs here instead."""
-    for fig in (P.dashboard(*tables.values()),
-                P.scorecard(tables["arms_transfers"], tables["trade"], tables["exercises"], tables["un_voting"])):
+    for fig in (
+        P.dashboard(*tables.values()),
+        P.scorecard(tables["arms_transfers"], tables["trade"], tables["exercises"], tables["un_voting"]),
+    ):
         validated = fig.chart.to_dict(validate=True)
         unvalidated = {k: v for k, v in fig.spec.items() if k != "description"}
         assert validated == unvalidated

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pandas as pd
 import pytest
@@ -37,7 +36,11 @@ def test_at_least_ten_actions_in_both_bins_with_labelled_origin():
 def test_teaching_model_agrees_with_the_brief_sort_and_refuses_bad_scores():
     df = po.wedge_table()
     assert (df["model_bin"] == df["bin"]).all(), df.loc[df["model_bin"] != df["bin"], "id"].tolist()
-    assert po.shared_threat_score(pd.DataFrame({"russia": [2, 0, 1], "china": [1, 2, 1]})).tolist() == [1, 0, 1]
+    assert po.shared_threat_score(pd.DataFrame({"russia": [2, 0, 1], "china": [1, 2, 1]})).tolist() == [
+        1,
+        0,
+        1,
+    ]
     for bad in (3, -1, 1.5, "high", None):
         with pytest.raises(ChartError, match="0, 1 or 2"):
             po.shared_threat_score(pd.DataFrame({"russia": [bad], "china": [1]}))
@@ -133,7 +136,9 @@ def _ex07_slips():
     ]
 
 
-@pytest.mark.parametrize("question,answers,hint", _ex07_slips(), ids=lambda v: v if isinstance(v, str) else None)
+@pytest.mark.parametrize(
+    "question,answers,hint", _ex07_slips(), ids=lambda v: v if isinstance(v, str) else None
+)
 def test_ex07_common_wrong_answers_get_their_hint(ex07_tests, question, answers, hint):
     public, full = ex07_tests
     assert_wrong_answer_gets_hint(public[question], full[question], dict(answers), question, hint)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -79,7 +77,9 @@ def test_every_bad_forecast_is_reported_at_once():
     with pytest.raises(InputError) as err:
         record.parse_forecasts({"a": "x", "b": 2, "c": None}, ["a", "b", "c"])
     text = str(err.value)
-    assert "a: 'x' is not a number" in text and "b: 2 is not a probability" in text and "c: no forecast" in text
+    assert (
+        "a: 'x' is not a number" in text and "b: 2 is not a probability" in text and "c: no forecast" in text
+    )
 
 
 @pytest.mark.parametrize(
@@ -137,7 +137,10 @@ def test_outcome_rule_counts_only_rows_recorded_as_described():
     assert "No development in the table is linked" in out.loc["S1c", "why"]
     strict = record.scenario_outcomes(dev, scen, min_confidence="high").set_index("scenario_id")
     assert strict["outcome"].to_dict() == {"S1a": 1, "S1b": 0, "S1c": 0}  # E3 is only medium
-    assert "E2 (partly, high)" in strict.loc["S1b", "why"] and "E3 (as-described, medium)" in strict.loc["S1b", "why"]
+    assert (
+        "E2 (partly, high)" in strict.loc["S1b", "why"]
+        and "E3 (as-described, medium)" in strict.loc["S1b", "why"]
+    )
     with pytest.raises(InputError, match="min_confidence must be one of low, medium, high"):
         record.scenario_outcomes(dev, scen, min_confidence="certain")
 
@@ -159,7 +162,9 @@ def test_baselines(outcomes):
     assert record.brier_score(base["Everything 0.5"], outcomes) == pytest.approx(0.25)
     assert record.brier_score(base["Base rate (hindsight)"], outcomes) == pytest.approx(rate * (1 - rate))
     levels = dict(zip(outcomes["scenario_id"], outcomes["brief_level"]))
-    assert base["The brief's levels (course mapping)"] == {k: record.BRIEF_LEVELS[v] for k, v in levels.items()}
+    assert base["The brief's levels (course mapping)"] == {
+        k: record.BRIEF_LEVELS[v] for k, v in levels.items()
+    }
     table = record.compare_with_baselines({k: 0.5 for k in levels}, outcomes, label="Me")
     assert table["brier_score"].is_monotonic_increasing and "Me" in set(table["forecaster"])
     with pytest.raises(InputError, match="Unknown probability level"):
@@ -189,7 +194,10 @@ def test_timeline_has_the_controls_the_chapter_promises(dev, scen):
     assert params["domain_pick"]["bind"]["options"] == ["all", *sorted(dev["domain"].unique())]
     assert params["end_year"]["bind"]["max"] == int(pd.to_datetime(dev["date"]).dt.year.max())
     n_as = int((dev["outcome"] == "as-described").sum())
-    assert f"{len(dev)} developments" in fig.description and f"{n_as} happened as the brief described" in fig.description
+    assert (
+        f"{len(dev)} developments" in fig.description
+        and f"{n_as} happened as the brief described" in fig.description
+    )
     # outcome by shape as well as colour
     layers = fig.spec["layer"]
     point = next(layer for layer in layers if layer.get("mark", {}).get("type") == "point")
@@ -224,7 +232,9 @@ def test_the_scoring_core_does_not_import_altair():
 
     code = "import sys; import course.views.record as r; print('altair' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False", "course.views.record imports Altair at module level (slow for exercises)"
+    assert out.stdout.strip() == "False", (
+        "course.views.record imports Altair at module level (slow for exercises)"
+    )
 
 
 def test_outcome_counts_add_up(dev, scen):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +26,11 @@ def scenarios() -> pd.DataFrame:
 
 def ratings(**pairs: tuple[float, float]) -> pd.DataFrame:
     return pd.DataFrame(
-        {"scenario_id": list(pairs), "probability": [p for p, _ in pairs.values()], "impact": [i for _, i in pairs.values()]}
+        {
+            "scenario_id": list(pairs),
+            "probability": [p for p, _ in pairs.values()],
+            "impact": [i for _, i in pairs.values()],
+        }
     )
 
 
@@ -40,7 +43,7 @@ def test_placement_keeps_the_brief_levels_and_separates_points(scenarios):
     assert list(p.index) == list(raw.index)
     assert (p["impact"] == raw["impact"]).all() and (p["probability"] == raw["probability"]).all()
     # every sub-scenario sits in its parent's cell, and no two points coincide
-    for sid, row in p[p["kind"] == "sub-scenario"].iterrows():
+    for _sid, row in p[p["kind"] == "sub-scenario"].iterrows():
         assert row["cell"] == p.at[row["parent_id"], "cell"]
     assert not p[["x", "y"]].duplicated().any()
     # points stay inside their own cell
@@ -108,7 +111,10 @@ def test_expected_impact_is_probability_times_impact():
         (ratings(S1=(float("nan"), 3)), "finite number"),
         (ratings(S1=(0.5, True)), "True/False"),
         (pd.DataFrame({"scenario_id": ["S1"], "probability": [0.5]}), "column.*impact"),
-        (pd.DataFrame({"scenario_id": ["S1", "S1"], "probability": [0.5, 0.2], "impact": [1, 2]}), "more than once"),
+        (
+            pd.DataFrame({"scenario_id": ["S1", "S1"], "probability": [0.5, 0.2], "impact": [1, 2]}),
+            "more than once",
+        ),
         (pd.DataFrame({"scenario_id": [None], "probability": [0.5], "impact": [1]}), "needs a scenario_id"),
         (pd.DataFrame({"scenario_id": [], "probability": [], "impact": []}), "no ratings"),
         ([0.5, 3], "must be a table"),
@@ -177,7 +183,11 @@ def test_results_and_chart_report_the_largest_expected_impact(scenarios):
 
 def _rows(view):
     box = view.widget
-    return {c.children[1].description.split()[0]: c for c in box.children if hasattr(c, "children") and len(c.children) == 3}
+    return {
+        c.children[1].description.split()[0]: c
+        for c in box.children
+        if hasattr(c, "children") and len(c.children) == 3
+    }
 
 
 def test_rating_tool_recomputes_validates_and_switches_subsets(scenarios):
@@ -220,7 +230,9 @@ def test_rating_tool_static_fallback_shows_the_starting_state(scenarios):
 
 def test_selfcheck_numbers_match_the_data(scenarios):
     qs = {q.id: q for q in load_questions("06_scenarios")}
-    high_low = scenarios[(scenarios["impact"] == "high") & (scenarios["probability"] == "low") & scenarios["parent_id"].notna()]
+    high_low = scenarios[
+        (scenarios["impact"] == "high") & (scenarios["probability"] == "low") & scenarios["parent_id"].notna()
+    ]
     assert qs["q06-matrix-count"].answer == len(high_low)
     hints = {h.value: h.feedback for h in qs["q06-matrix-count"].hints}
     whole_cell = (scenarios["impact"] == "high") & (scenarios["probability"] == "low")
@@ -243,7 +255,6 @@ def ex06_tests():
 
 def _ex06_slips():
     s = load("scenarios")
-    num = {"low": 1, "medium": 2, "high": 3}
     subs = s[s["parent_id"].notna()]
     d = load("developments")
     with_events = set(d["scenario_id"].dropna())
@@ -258,11 +269,17 @@ def _ex06_slips():
         ("q3", {"q3": analyst["S3"][0] * analyst["S3"][1]}, "highest impact"),
         ("q3", {"q3": sum(p * i for p, i in analyst.values())}, "total"),
         ("q5", {"q5": int(sum(1 for sid in s["scenario_id"] if sid not in with_events))}, "top-level"),
-        ("q5", {"q5": int(sum(1 for sid in subs["scenario_id"] if sid in with_events))}, "at least one event"),
+        (
+            "q5",
+            {"q5": int(sum(1 for sid in subs["scenario_id"] if sid in with_events))},
+            "at least one event",
+        ),
     ]
 
 
-@pytest.mark.parametrize("question,answers,hint", _ex06_slips(), ids=lambda v: v if isinstance(v, str) else None)
+@pytest.mark.parametrize(
+    "question,answers,hint", _ex06_slips(), ids=lambda v: v if isinstance(v, str) else None
+)
 def test_ex06_common_wrong_answers_get_their_hint(ex06_tests, question, answers, hint):
     public, full = ex06_tests
     assert_wrong_answer_gets_hint(public[question], full[question], dict(answers), question, hint)

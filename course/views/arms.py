@@ -19,7 +19,16 @@ import altair as alt
 import ipywidgets as w
 import pandas as pd
 
-from course.charts import PALETTE, ChartError, Figure, check_columns, era_layer, year_domain, year_filter, year_range
+from course.charts import (
+    PALETTE,
+    ChartError,
+    Figure,
+    check_columns,
+    era_layer,
+    year_domain,
+    year_filter,
+    year_range,
+)
 from course.widgets import InputError, LiveView, live, message_html, parse_year_range
 
 __all__ = ["ERAS", "MEASURES", "explorer", "compare_periods", "period_table_html", "period_tool"]
@@ -117,11 +126,17 @@ def explorer(transfers: pd.DataFrame, deals: pd.DataFrame) -> Figure:
         value="Volume",
         bind=alt.binding_radio(options=["Volume", "Shares"], name="Show "),
     )
-    eras_on = alt.param(name="show_eras", value=True, bind=alt.binding_checkbox(name="Shade the brief's periods "))
-    deals_on = alt.param(name="show_deals", value=True, bind=alt.binding_checkbox(name="Mark major deals (year ordered) "))
+    eras_on = alt.param(
+        name="show_eras", value=True, bind=alt.binding_checkbox(name="Shade the brief's periods ")
+    )
+    deals_on = alt.param(
+        name="show_deals", value=True, bind=alt.binding_checkbox(name="Mark major deals (year ordered) ")
+    )
 
     x_scale = alt.Scale(domain=year_domain(0.6), nice=False, zero=False)
-    x_axis = alt.Axis(title="Year (deliveries) / year ordered (deals)", format="d", tickMinStep=1, labelOverlap=True)
+    x_axis = alt.Axis(
+        title="Year (deliveries) / year ordered (deals)", format="d", tickMinStep=1, labelOverlap=True
+    )
     in_range = year_filter()  # inclusive, and in order even if the sliders cross
 
     base = alt.Chart(data).transform_filter(in_range).transform_filter(alt.datum.view == view)
@@ -181,9 +196,14 @@ def explorer(transfers: pd.DataFrame, deals: pd.DataFrame) -> Figure:
             x=alt.X("year:Q", scale=x_scale),
             y="value:Q",
             text="series:N",
-            color=alt.Color("series:N", legend=None, scale=alt.Scale(
-                domain=["Share of China's arms imports", "Share of Russia's arms exports"],
-                range=[PALETTE["blue"], PALETTE["vermillion"]])),
+            color=alt.Color(
+                "series:N",
+                legend=None,
+                scale=alt.Scale(
+                    domain=["Share of China's arms imports", "Share of Russia's arms exports"],
+                    range=[PALETTE["blue"], PALETTE["vermillion"]],
+                ),
+            ),
         )
     )
     unit = (
@@ -192,7 +212,9 @@ def explorer(transfers: pd.DataFrame, deals: pd.DataFrame) -> Figure:
         .encode(
             x=alt.value(0),
             y=alt.value(0),
-            text=alt.value({"expr": "view == 'Volume' ? 'TIV, millions (SIPRI units, not money)' : 'Per cent'"}),
+            text=alt.value(
+                {"expr": "view == 'Volume' ? 'TIV, millions (SIPRI units, not money)' : 'Per cent'"}
+            ),
         )
     )
     marks = _marked_deals(deals)
@@ -201,13 +223,21 @@ def explorer(transfers: pd.DataFrame, deals: pd.DataFrame) -> Figure:
     rules = deal_base.mark_rule(color="#777", strokeDash=[2, 3], clip=True).encode(
         x=alt.X("year:Q", scale=x_scale),
         opacity=deal_opacity,
-        tooltip=[alt.Tooltip("year:Q", title="Ordered", format="d"), alt.Tooltip("deals:N", title="Major deals")],
+        tooltip=[
+            alt.Tooltip("year:Q", title="Ordered", format="d"),
+            alt.Tooltip("deals:N", title="Major deals"),
+        ],
     )
-    ticks = deal_base.mark_point(shape="triangle-down", size=70, filled=True, color=PALETTE["black"], clip=True).encode(
+    ticks = deal_base.mark_point(
+        shape="triangle-down", size=70, filled=True, color=PALETTE["black"], clip=True
+    ).encode(
         x=alt.X("year:Q", scale=x_scale),
         y=alt.value(18),
         opacity=deal_opacity,
-        tooltip=[alt.Tooltip("year:Q", title="Ordered", format="d"), alt.Tooltip("deals:N", title="Major deals")],
+        tooltip=[
+            alt.Tooltip("year:Q", title="Ordered", format="d"),
+            alt.Tooltip("deals:N", title="Major deals"),
+        ],
     )
     shading = era_layer(ERAS, show=eras_on)
     chart = (
@@ -217,7 +247,7 @@ def explorer(transfers: pd.DataFrame, deals: pd.DataFrame) -> Figure:
             width="container",
             height=300,
             title=alt.Title(
-                "Russian arms deliveries to China, " f"{first}–{last}",
+                f"Russian arms deliveries to China, {first}–{last}",
                 subtitle="Move the sliders, switch between volume and shares; hover for details.",
             ),
         )
@@ -234,7 +264,10 @@ def explorer(transfers: pd.DataFrame, deals: pd.DataFrame) -> Figure:
         ),
         height=470,
         source=SOURCE,
-        controls_note="Controls: two year sliders, a volume/shares switch, and check boxes for period shading and deal marks.",
+        controls_note=(
+            "Controls: two year sliders, a volume/shares switch, and check boxes for period shading and deal"
+            " marks."
+        ),
     )
 
 
@@ -242,7 +275,9 @@ def _validate_transfers(transfers: pd.DataFrame) -> None:
     check_columns(transfers, TRANSFER_COLUMNS, "The period comparison")
 
 
-def compare_periods(transfers: pd.DataFrame, a: tuple[int, int], b: tuple[int, int], measure: str) -> pd.DataFrame:
+def compare_periods(
+    transfers: pd.DataFrame, a: tuple[int, int], b: tuple[int, int], measure: str
+) -> pd.DataFrame:
     """Compare two periods (inclusive year ranges) on one measure.
 
     For the volume measure the table gives the yearly mean and the total. For
@@ -253,7 +288,10 @@ def compare_periods(transfers: pd.DataFrame, a: tuple[int, int], b: tuple[int, i
     if measure not in MEASURES:
         raise InputError(f"Unknown measure {measure!r}; choose one of: {', '.join(MEASURES)}.")
     first, last = int(transfers["year"].min()), int(transfers["year"].max())
-    periods = {"Period A": parse_year_range(a, first, last, "Period A"), "Period B": parse_year_range(b, first, last, "Period B")}
+    periods = {
+        "Period A": parse_year_range(a, first, last, "Period A"),
+        "Period B": parse_year_range(b, first, last, "Period B"),
+    }
     num, den, unit = MEASURES[measure]
     rows = []
     for name, (lo, hi) in periods.items():
@@ -262,10 +300,28 @@ def compare_periods(transfers: pd.DataFrame, a: tuple[int, int], b: tuple[int, i
         total = float(sel[num].sum())
         if den is None:
             value = total / n_years
-            rows.append({"period": name, "years": f"{lo}–{hi}", "n_years": n_years, "value": value, "total": total, "unit": "TIV millions per year"})
+            rows.append(
+                {
+                    "period": name,
+                    "years": f"{lo}–{hi}",
+                    "n_years": n_years,
+                    "value": value,
+                    "total": total,
+                    "unit": "TIV millions per year",
+                }
+            )
         else:
             value = 100 * total / float(sel[den].sum())
-            rows.append({"period": name, "years": f"{lo}–{hi}", "n_years": n_years, "value": value, "total": None, "unit": "% of the period's total"})
+            rows.append(
+                {
+                    "period": name,
+                    "years": f"{lo}–{hi}",
+                    "n_years": n_years,
+                    "value": value,
+                    "total": None,
+                    "unit": "% of the period's total",
+                }
+            )
     return pd.DataFrame(rows).set_index("period")
 
 
@@ -274,12 +330,21 @@ def period_table_html(table: pd.DataFrame, measure: str) -> str:
     a, b = table.loc["Period A"], table.loc["Period B"]
     is_volume = MEASURES[measure][1] is None
     head = "<tr><th scope='col'>Period</th><th scope='col'>Years</th><th scope='col'>" + (
-        "Mean per year (TIV, millions)</th><th scope='col'>Total (TIV, millions)</th></tr>" if is_volume else "Share of the period's total (%)</th></tr>"
+        "Mean per year (TIV, millions)</th><th scope='col'>Total (TIV, millions)</th></tr>"
+        if is_volume
+        else "Share of the period's total (%)</th></tr>"
     )
     body = ""
     for name, r in table.iterrows():
-        cells = f"<td>{r['value']:,.0f}</td><td>{r['total']:,.0f}</td>" if is_volume else f"<td>{r['value']:.1f}</td>"
-        body += f"<tr><th scope='row'>{html.escape(str(name))}</th><td>{r['years']} ({r['n_years']} years)</td>{cells}</tr>"
+        cells = (
+            f"<td>{r['value']:,.0f}</td><td>{r['total']:,.0f}</td>"
+            if is_volume
+            else f"<td>{r['value']:.1f}</td>"
+        )
+        body += (
+            f"<tr><th scope='row'>{html.escape(str(name))}</th><td>{r['years']} ({r['n_years']}"
+            f" years)</td>{cells}</tr>"
+        )
     if is_volume:
         ratio = b["value"] / a["value"] if a["value"] else float("nan")
         sentence = (
@@ -301,9 +366,28 @@ def period_tool(transfers: pd.DataFrame, page: str = "chapters/03_military_techn
     _validate_transfers(transfers)
     first, last = int(transfers["year"].min()), int(transfers["year"].max())
     defaults = ((2000, 2006), (2015, last), "Deliveries to China (TIV, millions)")
-    slider_a = w.IntRangeSlider(value=defaults[0], min=first, max=last, description="Period A", style={"description_width": "initial"}, continuous_update=False)
-    slider_b = w.IntRangeSlider(value=defaults[1], min=first, max=last, description="Period B", style={"description_width": "initial"}, continuous_update=False)
-    measure = w.Dropdown(options=list(MEASURES), value=defaults[2], description="Measure", style={"description_width": "initial"})
+    slider_a = w.IntRangeSlider(
+        value=defaults[0],
+        min=first,
+        max=last,
+        description="Period A",
+        style={"description_width": "initial"},
+        continuous_update=False,
+    )
+    slider_b = w.IntRangeSlider(
+        value=defaults[1],
+        min=first,
+        max=last,
+        description="Period B",
+        style={"description_width": "initial"},
+        continuous_update=False,
+    )
+    measure = w.Dropdown(
+        options=list(MEASURES),
+        value=defaults[2],
+        description="Measure",
+        style={"description_width": "initial"},
+    )
     result = w.HTML()
 
     def update(_change=None) -> None:

@@ -23,14 +23,23 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import altair as alt
 import pandas as pd
 
-from course.charts import PALETTE, YEAR_HI, YEAR_LO, ChartError, Figure, check_columns, year_domain, year_range
+from course.charts import (
+    PALETTE,
+    YEAR_HI,
+    YEAR_LO,
+    ChartError,
+    Figure,
+    check_columns,
+    year_domain,
+    year_range,
+)
 
 __all__ = [
     "DOMAIN_GROUPS",
@@ -116,13 +125,29 @@ DECIMALS = 1
 #: Spacing (degrees) of symbols that share one map point.
 CLUSTER_STEP = 2.3
 
-REQUIRED = ["id", "name", "series", "start_date", "end_date", "domain", "location",
-            "point_name", "latitude", "longitude", "participants", "confidence"]
+REQUIRED = [
+    "id",
+    "name",
+    "series",
+    "start_date",
+    "end_date",
+    "domain",
+    "location",
+    "point_name",
+    "latitude",
+    "longitude",
+    "participants",
+    "confidence",
+]
 
-OUTLINE_SOURCE = ("Land: Natural Earth 1:110m (public domain), from the TopoJSON file shipped in the "
-                  "bqplot package (Apache-2.0), clipped and simplified by the course")
-SOURCE = ("Course data table exercises (ministries, news agencies and newspapers named per row; "
-          "map points from GeoNames, CC BY 4.0). " + OUTLINE_SOURCE)
+OUTLINE_SOURCE = (
+    "Land: Natural Earth 1:110m (public domain), from the TopoJSON file shipped in the "
+    "bqplot package (Apache-2.0), clipped and simplified by the course"
+)
+SOURCE = (
+    "Course data table exercises (ministries, news agencies and newspapers named per row; "
+    "map points from GeoNames, CC BY 4.0). " + OUTLINE_SOURCE
+)
 
 
 # --------------------------------------------------------------------------- data
@@ -143,12 +168,16 @@ def prepare(exercises: pd.DataFrame) -> pd.DataFrame:
     df = exercises.copy()
     unknown_domain = sorted(set(df["domain"].astype(str)) - set(DOMAIN_GROUPS))
     if unknown_domain:
-        raise ChartError(f"The exercise explorer does not know the domain(s) {', '.join(unknown_domain)}; "
-                         f"known: {', '.join(DOMAIN_GROUPS)}.")
+        raise ChartError(
+            f"The exercise explorer does not know the domain(s) {', '.join(unknown_domain)}; "
+            f"known: {', '.join(DOMAIN_GROUPS)}."
+        )
     unknown_series = sorted(set(df["series"].astype(str)) - set(SERIES_GROUPS))
     if unknown_series:
-        raise ChartError(f"The exercise explorer does not know the series {', '.join(unknown_series)}; "
-                         "add them to SERIES_GROUPS.")
+        raise ChartError(
+            f"The exercise explorer does not know the series {', '.join(unknown_series)}; "
+            "add them to SERIES_GROUPS."
+        )
     if df["start_date"].isna().any():
         raise ChartError("The exercise explorer needs a start_date for every exercise.")
     df["start_date"] = pd.to_datetime(df["start_date"])
@@ -188,14 +217,22 @@ def unmapped(exercises: pd.DataFrame) -> pd.DataFrame:
     """Exercises without a map point (routes, ranges not in the gazetteer)."""
     df = prepare(exercises)
     out = df.loc[~df["has_point"], ["name", "dates", "domain_group", "location"]]
-    return out.rename(columns={"name": "Exercise", "dates": "Dates", "domain_group": "Domain",
-                               "location": "Where (as reported)"}).reset_index(drop=True)
+    return out.rename(
+        columns={
+            "name": "Exercise",
+            "dates": "Dates",
+            "domain_group": "Domain",
+            "location": "Where (as reported)",
+        }
+    ).reset_index(drop=True)
 
 
 PERIODS = ((2005, 2014, "2005–2014"), (2015, 2019, "2015–2019"), (2020, 2025, "2020–2025"))
 
 
-def counts_by_period(exercises: pd.DataFrame, periods: Sequence[tuple[int, int, str]] = PERIODS) -> pd.DataFrame:
+def counts_by_period(
+    exercises: pd.DataFrame, periods: Sequence[tuple[int, int, str]] = PERIODS
+) -> pd.DataFrame:
     """Exercises per domain group (rows) and period (columns), with totals.
 
     ``periods`` are inclusive ``(first, last, label)`` year ranges; an exercise
@@ -218,15 +255,21 @@ def first_year_by_series(exercises: pd.DataFrame) -> pd.DataFrame:
     df = prepare(exercises)
     g = df.groupby("series_group")["year"].agg(["min", "max", "count"])
     g = g.reindex([s for s in SERIES_ORDER if s in g.index])
-    return g.rename(columns={"min": "First year", "max": "Latest year", "count": "Exercises"}).rename_axis("Series").reset_index()
+    return (
+        g.rename(columns={"min": "First year", "max": "Latest year", "count": "Exercises"})
+        .rename_axis("Series")
+        .reset_index()
+    )
 
 
 # --------------------------------------------------------------------------- geography
 def _world_topology() -> dict:
     spec = importlib.util.find_spec("bqplot")
     if spec is None or spec.origin is None:
-        raise ChartError("The exercise map needs the land outline shipped in the bqplot package "
-                         "(pip install bqplot, listed in requirements.txt).")
+        raise ChartError(
+            "The exercise map needs the land outline shipped in the bqplot package "
+            "(pip install bqplot, listed in requirements.txt)."
+        )
     path = Path(spec.origin).parent / "map_data" / "WorldMap.json"
     if not path.is_file():
         raise ChartError(f"The land outline {path} is missing from the installed bqplot package.")
@@ -258,6 +301,7 @@ def _ring(indices: Iterable[int], arcs) -> list[tuple[float, float]]:
 
 def _clip(ring: list[tuple[float, float]], box: dict) -> list[tuple[float, float]]:
     """Sutherland–Hodgman clipping of a closed ring to a longitude/latitude box."""
+
     def clip_edge(points, inside, cross):
         if not points:
             return []
@@ -316,8 +360,9 @@ def _area(points: list[tuple[float, float]]) -> float:
 
 
 @lru_cache(maxsize=4)
-def _outline(lon_min: float, lon_max: float, lat_min: float, lat_max: float,
-             tol: float, decimals: int) -> tuple[str, ...]:
+def _outline(
+    lon_min: float, lon_max: float, lat_min: float, lat_max: float, tol: float, decimals: int
+) -> tuple[str, ...]:
     box = {"lon_min": lon_min, "lon_max": lon_max, "lat_min": lat_min, "lat_max": lat_max}
     topo = _world_topology()
     arcs = _decode_arcs(topo)
@@ -346,7 +391,9 @@ def _outline(lon_min: float, lon_max: float, lat_min: float, lat_max: float,
     return tuple(polys_out)
 
 
-def land_outline(region: dict | None = None, tolerance: float = SIMPLIFY_DEG, decimals: int = DECIMALS) -> dict:
+def land_outline(
+    region: dict | None = None, tolerance: float = SIMPLIFY_DEG, decimals: int = DECIMALS
+) -> dict:
     """The region's land as one GeoJSON Feature in the map's planar coordinates.
 
     Coordinates are x = longitude × cos(40°) and y = latitude (degrees), with
@@ -359,10 +406,17 @@ def land_outline(region: dict | None = None, tolerance: float = SIMPLIFY_DEG, de
             raise ChartError(f"land_outline: the region needs {key}.")
     if not (box["lon_min"] < box["lon_max"] and box["lat_min"] < box["lat_max"]):
         raise ChartError(f"land_outline: empty region {box}.")
-    polygons = [json.loads(p) for p in _outline(box["lon_min"], box["lon_max"], box["lat_min"], box["lat_max"],
-                                                float(tolerance), int(decimals))]
-    return {"type": "Feature", "properties": {"name": "land"},
-            "geometry": {"type": "MultiPolygon", "coordinates": polygons}}
+    polygons = [
+        json.loads(p)
+        for p in _outline(
+            box["lon_min"], box["lon_max"], box["lat_min"], box["lat_max"], float(tolerance), int(decimals)
+        )
+    ]
+    return {
+        "type": "Feature",
+        "properties": {"name": "land"},
+        "geometry": {"type": "MultiPolygon", "coordinates": polygons},
+    }
 
 
 def _frame(region: dict) -> dict:
@@ -370,14 +424,24 @@ def _frame(region: dict) -> dict:
     x0, x1 = region["lon_min"] * _KX, region["lon_max"] * _KX
     y0, y1 = region["lat_min"], region["lat_max"]
     ring = [[x0, y0], [x0, y1], [x1, y1], [x1, y0], [x0, y0]]
-    return {"type": "Feature", "properties": {"name": "frame"}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    return {
+        "type": "Feature",
+        "properties": {"name": "frame"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
 
 
 #: Place labels drawn on the map (the course's choice of positions, in degrees).
 MAP_LABELS = [
-    ("RUSSIA", 95.0, 62.0), ("CHINA", 103.0, 34.0), ("KAZAKHSTAN", 67.0, 48.0), ("IRAN", 54.0, 32.5),
-    ("South China Sea", 114.0, 16.5), ("Baltic", 19.5, 57.5),
-    ("Bering Sea", 180.0, 61.5), ("Alaska", 199.0, 66.5), ("Arabian Sea", 63.0, 16.0),
+    ("RUSSIA", 95.0, 62.0),
+    ("CHINA", 103.0, 34.0),
+    ("KAZAKHSTAN", 67.0, 48.0),
+    ("IRAN", 54.0, 32.5),
+    ("South China Sea", 114.0, 16.5),
+    ("Baltic", 19.5, 57.5),
+    ("Bering Sea", 180.0, 61.5),
+    ("Alaska", 199.0, 66.5),
+    ("Arabian Sea", 63.0, 16.0),
     ("Pacific Ocean", 165.0, 30.0),
 ]
 
@@ -385,13 +449,38 @@ MAP_LABELS = [
 # --------------------------------------------------------------------------- chart
 def _chart_table(df: pd.DataFrame) -> pd.DataFrame:
     """The columns the chart uses, as plain types (one shared dataset in the spec)."""
-    cols = ["name", "series_group", "series_short", "domain_group", "domain", "dates", "year", "location",
-            "participants", "confidence", "has_point", "mx", "my", "start"]
-    d = df.assign(start=df["start_date"].dt.strftime("%Y-%m-%d"),
-                  series_short=df["series_group"].map(SERIES_SHORT))[cols]
+    cols = [
+        "name",
+        "series_group",
+        "series_short",
+        "domain_group",
+        "domain",
+        "dates",
+        "year",
+        "location",
+        "participants",
+        "confidence",
+        "has_point",
+        "mx",
+        "my",
+        "start",
+    ]
+    d = df.assign(
+        start=df["start_date"].dt.strftime("%Y-%m-%d"), series_short=df["series_group"].map(SERIES_SHORT)
+    )[cols]
     out = pd.DataFrame({c: d[c].astype(object) for c in cols})
-    for c in ("name", "series_group", "series_short", "domain_group", "domain", "dates", "location",
-              "participants", "confidence", "start"):
+    for c in (
+        "name",
+        "series_group",
+        "series_short",
+        "domain_group",
+        "domain",
+        "dates",
+        "location",
+        "participants",
+        "confidence",
+        "start",
+    ):
         out[c] = d[c].astype(str).where(d[c].notna(), None)
     out["year"] = d["year"].astype(int)
     out["has_point"] = d["has_point"].astype(bool)
@@ -405,21 +494,36 @@ def exercise_explorer(exercises: pd.DataFrame, width: int = 540) -> Figure:
     df = prepare(exercises)
     first, last = int(df["year"].min()), int(df["year"].max())
     start, end = year_range(first, last, label="years shown")
-    domain = alt.param(name="domain_choice", value=ALL_DOMAINS,
-                       bind=alt.binding_select(options=[ALL_DOMAINS, *DOMAIN_ORDER], name="Domain "))
+    domain = alt.param(
+        name="domain_choice",
+        value=ALL_DOMAINS,
+        bind=alt.binding_select(options=[ALL_DOMAINS, *DOMAIN_ORDER], name="Domain "),
+    )
     series_present = [s for s in SERIES_ORDER if s in set(df["series_group"])]
-    series = alt.param(name="series_choice", value=ALL_SERIES,
-                       bind=alt.binding_select(options=[ALL_SERIES, *series_present], name="Series "))
+    series = alt.param(
+        name="series_choice",
+        value=ALL_SERIES,
+        bind=alt.binding_select(options=[ALL_SERIES, *series_present], name="Series "),
+    )
     # inclusive, and in order even if the learner drags the sliders past each other
-    selected = ((alt.datum.year >= alt.expr.min(start, end)) & (alt.datum.year <= alt.expr.max(start, end))
-                & ((domain == ALL_DOMAINS) | (alt.datum.domain_group == domain))
-                & ((series == ALL_SERIES) | (alt.datum.series_group == series)))
+    selected = (
+        (alt.datum.year >= alt.expr.min(start, end))
+        & (alt.datum.year <= alt.expr.max(start, end))
+        & ((domain == ALL_DOMAINS) | (alt.datum.domain_group == domain))
+        & ((series == ALL_SERIES) | (alt.datum.series_group == series))
+    )
 
-    colour = alt.Color("domain_group:N", title="Domain",
-                       scale=alt.Scale(domain=DOMAIN_ORDER, range=[DOMAIN_STYLE[d][0] for d in DOMAIN_ORDER]),
-                       legend=alt.Legend(orient="top", direction="horizontal", symbolSize=110, title="Domain"))
-    shape = alt.Shape("domain_group:N", title="Domain",
-                      scale=alt.Scale(domain=DOMAIN_ORDER, range=[DOMAIN_STYLE[d][1] for d in DOMAIN_ORDER]))
+    colour = alt.Color(
+        "domain_group:N",
+        title="Domain",
+        scale=alt.Scale(domain=DOMAIN_ORDER, range=[DOMAIN_STYLE[d][0] for d in DOMAIN_ORDER]),
+        legend=alt.Legend(orient="top", direction="horizontal", symbolSize=110, title="Domain"),
+    )
+    shape = alt.Shape(
+        "domain_group:N",
+        title="Domain",
+        scale=alt.Scale(domain=DOMAIN_ORDER, range=[DOMAIN_STYLE[d][1] for d in DOMAIN_ORDER]),
+    )
     tooltip = [
         alt.Tooltip("name:N", title="Exercise"),
         alt.Tooltip("dates:N", title="Dates"),
@@ -434,103 +538,184 @@ def exercise_explorer(exercises: pd.DataFrame, width: int = 540) -> Figure:
     # --- the map -----------------------------------------------------------------
     region = REGION
     map_w = width
-    map_h = int(round(map_w * (region["lat_max"] - region["lat_min"]) / ((region["lon_max"] - region["lon_min"]) * _KX)))
+    map_h = int(
+        round(
+            map_w * (region["lat_max"] - region["lat_min"]) / ((region["lon_max"] - region["lon_min"]) * _KX)
+        )
+    )
     projection = alt.Projection(type="identity", reflectY=True)
-    frame = (alt.Chart(alt.Data(values=[_frame(region)]))
-             .mark_geoshape(fill="#eef4f8", stroke="#9aa7b0", strokeWidth=0.8)
-             .project(**projection.to_dict()))
-    land = (alt.Chart(alt.Data(values=[land_outline(region)]))
-            .mark_geoshape(fill="#dcdcd6", stroke="#8a8a80", strokeWidth=0.6)
-            .project(**projection.to_dict()))
+    frame = (
+        alt.Chart(alt.Data(values=[_frame(region)]))
+        .mark_geoshape(fill="#eef4f8", stroke="#9aa7b0", strokeWidth=0.8)
+        .project(**projection.to_dict())
+    )
+    land = (
+        alt.Chart(alt.Data(values=[land_outline(region)]))
+        .mark_geoshape(fill="#dcdcd6", stroke="#8a8a80", strokeWidth=0.6)
+        .project(**projection.to_dict())
+    )
     labels = pd.DataFrame([{"label": t, "mx": lon * _KX, "my": lat} for t, lon, lat in MAP_LABELS])
-    label_layer = (alt.Chart(labels).mark_text(fontSize=10, color="#555", fontStyle="italic")
-                   .encode(longitude="mx:Q", latitude="my:Q", text="label:N")
-                   .project(**projection.to_dict()))
-    points = (alt.Chart(data).transform_filter(selected).transform_filter(alt.datum.has_point)
-              .mark_point(filled=True, size=70, opacity=0.9, stroke="white", strokeWidth=0.6)
-              .encode(longitude="mx:Q", latitude="my:Q", color=colour, shape=shape, tooltip=tooltip)
-              .project(**projection.to_dict()))
+    label_layer = (
+        alt.Chart(labels)
+        .mark_text(fontSize=10, color="#555", fontStyle="italic")
+        .encode(longitude="mx:Q", latitude="my:Q", text="label:N")
+        .project(**projection.to_dict())
+    )
+    points = (
+        alt.Chart(data)
+        .transform_filter(selected)
+        .transform_filter(alt.datum.has_point)
+        .mark_point(filled=True, size=70, opacity=0.9, stroke="white", strokeWidth=0.6)
+        .encode(longitude="mx:Q", latitude="my:Q", color=colour, shape=shape, tooltip=tooltip)
+        .project(**projection.to_dict())
+    )
     # Counted over every row (never an empty dataset), so the note also speaks when nothing matches.
-    missing_note = (alt.Chart(data)
-                    .transform_calculate(sel=alt.expr.if_(selected, 1, 0))
-                    .transform_calculate(off="datum.has_point ? 0 : datum.sel")
-                    .transform_aggregate(n_all="sum(sel)", n_off="sum(off)")
-                    .transform_calculate(text="datum.n_all == 0 ? 'No exercise matches: choose All domains or All series, or widen the years.'"
-                                              " : 'Not on the map (routes, or no point): ' + datum.n_off + ' of the '"
-                                              " + datum.n_all + ' exercises selected; see the list below the chart.'")
-                    .mark_text(align="left", baseline="bottom", fontSize=11, color="#222")
-                    .encode(x=alt.value(6), y=alt.value(map_h - 6), text="text:N"))
+    missing_note = (
+        alt.Chart(data)
+        .transform_calculate(sel=alt.expr.if_(selected, 1, 0))
+        .transform_calculate(off="datum.has_point ? 0 : datum.sel")
+        .transform_aggregate(n_all="sum(sel)", n_off="sum(off)")
+        .transform_calculate(
+            text=(
+                "datum.n_all == 0 ? 'No exercise matches: choose All domains or All series, or widen the"
+                " years.' : 'Not on the map (routes, or no point): ' + datum.n_off + ' of the ' + datum.n_all"
+                " + ' exercises selected; see the list below the chart.'"
+            )
+        )
+        .mark_text(align="left", baseline="bottom", fontSize=11, color="#222")
+        .encode(x=alt.value(6), y=alt.value(map_h - 6), text="text:N")
+    )
     map_panel = alt.layer(frame, land, label_layer, points, missing_note).properties(
-        width=map_w, height=map_h,
-        title=alt.Title("Where: each symbol is one exercise at a representative point",
-                        subtitle=["Symbols sharing a point spiral out from it, earliest in the middle.",
-                                  "Equirectangular projection, standard parallel 40° N."],
-                        fontSize=13))
+        width=map_w,
+        height=map_h,
+        title=alt.Title(
+            "Where: each symbol is one exercise at a representative point",
+            subtitle=[
+                "Symbols sharing a point spiral out from it, earliest in the middle.",
+                "Equirectangular projection, standard parallel 40° N.",
+            ],
+            fontSize=13,
+        ),
+    )
 
     # --- the timeline ------------------------------------------------------------------
     short_present = [SERIES_SHORT[s] for s in series_present]
-    x_time = alt.X("start:T", title="Start date", axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 2}),
-                   scale=alt.Scale(domain={"expr": f"[datetime({YEAR_LO} - 1, 9, 1), datetime({YEAR_HI} + 1, 3, 1)]"}))
+    x_time = alt.X(
+        "start:T",
+        title="Start date",
+        axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 2}),
+        scale=alt.Scale(domain={"expr": f"[datetime({YEAR_LO} - 1, 9, 1), datetime({YEAR_HI} + 1, 3, 1)]"}),
+    )
     row = 26
-    y_row = alt.Y("series_short:N", title=None, sort=short_present, scale=alt.Scale(domain=short_present),
-                  axis=alt.Axis(labels=False, ticks=False, domain=False, grid=True, gridColor="#eeeeee"))
-    timeline_points = (alt.Chart(data).transform_filter(selected)
-                       .mark_point(filled=True, size=70, opacity=0.9, clip=True)
-                       .encode(x=x_time, y=y_row, color=colour, shape=shape, tooltip=tooltip))
+    y_row = alt.Y(
+        "series_short:N",
+        title=None,
+        sort=short_present,
+        scale=alt.Scale(domain=short_present),
+        axis=alt.Axis(labels=False, ticks=False, domain=False, grid=True, gridColor="#eeeeee"),
+    )
+    timeline_points = (
+        alt.Chart(data)
+        .transform_filter(selected)
+        .mark_point(filled=True, size=70, opacity=0.9, clip=True)
+        .encode(x=x_time, y=y_row, color=colour, shape=shape, tooltip=tooltip)
+    )
     # Row names inside the plot, above each row, so the chart stays narrow.
-    row_labels = (alt.Chart(pd.DataFrame({"series_short": short_present}))
-                  .mark_text(align="left", baseline="bottom", dx=2, dy=-6, fontSize=11, color="#333")
-                  .encode(x=alt.value(0), y=y_row, text="series_short:N"))
+    row_labels = (
+        alt.Chart(pd.DataFrame({"series_short": short_present}))
+        .mark_text(align="left", baseline="bottom", dx=2, dy=-6, fontSize=11, color="#333")
+        .encode(x=alt.value(0), y=y_row, text="series_short:N")
+    )
     timeline = alt.layer(row_labels, timeline_points).properties(
-        width=map_w, height=row * len(short_present),
-        title=alt.Title("When: each exercise at its start date, by series", fontSize=13))
+        width=map_w,
+        height=row * len(short_present),
+        title=alt.Title("When: each exercise at its start date, by series", fontSize=13),
+    )
 
     # --- counts per year, one symbol per exercise -----------------------------------------
     top = int(df.groupby("year").size().max())
-    x_year = alt.X("year:Q", title="Year the exercise started",
-                   scale=alt.Scale(domain=year_domain(0.6), nice=False, zero=False),
-                   axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True))
-    stacked = (alt.Chart(data).transform_filter(selected)
-               .transform_calculate(order=f"indexof({json.dumps(DOMAIN_ORDER)}, datum.domain_group)")
-               .transform_window(slot="row_number()", groupby=["year"], sort=[alt.SortField("order"), alt.SortField("start")]))
+    x_year = alt.X(
+        "year:Q",
+        title="Year the exercise started",
+        scale=alt.Scale(domain=year_domain(0.6), nice=False, zero=False),
+        axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+    )
+    stacked = (
+        alt.Chart(data)
+        .transform_filter(selected)
+        .transform_calculate(order=f"indexof({json.dumps(DOMAIN_ORDER)}, datum.domain_group)")
+        .transform_window(
+            slot="row_number()", groupby=["year"], sort=[alt.SortField("order"), alt.SortField("start")]
+        )
+    )
     units = stacked.mark_point(filled=True, size=80, opacity=0.95, clip=True).encode(
-        x=x_year, y=alt.Y("slot:Q", title="Exercises",
-                          scale=alt.Scale(domain=[0.4, top + 1.2], nice=False),
-                          axis=alt.Axis(tickMinStep=1, format="d")),
-        color=colour, shape=shape, tooltip=tooltip)
-    totals = (alt.Chart(data).transform_filter(selected)
-              .transform_aggregate(n="count()", groupby=["year"])
-              .mark_text(dy=-12, fontSize=11, color="#222", clip=True)
-              .encode(x=x_year, y=alt.Y("n:Q"), text="n:Q",
-                      tooltip=[alt.Tooltip("year:Q", title="Year", format="d"), alt.Tooltip("n:Q", title="Exercises selected")]))
+        x=x_year,
+        y=alt.Y(
+            "slot:Q",
+            title="Exercises",
+            scale=alt.Scale(domain=[0.4, top + 1.2], nice=False),
+            axis=alt.Axis(tickMinStep=1, format="d"),
+        ),
+        color=colour,
+        shape=shape,
+        tooltip=tooltip,
+    )
+    totals = (
+        alt.Chart(data)
+        .transform_filter(selected)
+        .transform_aggregate(n="count()", groupby=["year"])
+        .mark_text(dy=-12, fontSize=11, color="#222", clip=True)
+        .encode(
+            x=x_year,
+            y=alt.Y("n:Q"),
+            text="n:Q",
+            tooltip=[
+                alt.Tooltip("year:Q", title="Year", format="d"),
+                alt.Tooltip("n:Q", title="Exercises selected"),
+            ],
+        )
+    )
     counts = alt.layer(units, totals).properties(
-        width=map_w, height=190,
-        title=alt.Title("How many: exercises per year by domain (number on top = total)", fontSize=13))
+        width=map_w,
+        height=190,
+        title=alt.Title("How many: exercises per year by domain (number on top = total)", fontSize=13),
+    )
 
-    chart = (alt.vconcat(map_panel, timeline, counts, spacing=26)
-             .add_params(start, end, domain, series)
-             .resolve_scale(color="shared", shape="shared")
-             .properties(title=alt.Title(f"Joint Russia–China exercises and patrols, {first}–{last}",
-                                         subtitle="Choose a domain, a series and the years; hover over a symbol for details.")))
+    chart = (
+        alt.vconcat(map_panel, timeline, counts, spacing=26)
+        .add_params(start, end, domain, series)
+        .resolve_scale(color="shared", shape="shared")
+        .properties(
+            title=alt.Title(
+                f"Joint Russia–China exercises and patrols, {first}–{last}",
+                subtitle="Choose a domain, a series and the years; hover over a symbol for details.",
+            )
+        )
+    )
     early = df[df["year"] <= 2014]
     late = df[df["year"] >= 2020]
     description = (
-        f"The course's table lists {len(df)} joint exercises and patrols from {first} to {last}. "
-        f"Of the {len(early)} that started by 2014, {int((early['domain_group'] == 'Ground').sum())} were ground "
-        f"exercises, mostly Peace Mission drills in Central Asia and neighbouring regions of Russia and China, "
-        f"and {int((early['domain_group'] == 'Naval').sum())} were naval. "
-        f"Of the {len(late)} that started from 2020 on, {int(late['domain_group'].isin(['Naval', 'Air']).sum())} "
-        f"were naval or air, among them {int((late['series_group'] == 'Joint air patrols').sum())} joint bomber patrols. "
-        f"Naval and air activity reached the Baltic, the South China Sea, the Gulf of Oman and the Bering Sea "
-        f"near Alaska. {int((~df['has_point']).sum())} exercises with no single point, mostly routes, "
-        f"are not mapped and are listed below the chart."
+        f"The course's table lists {len(df)} joint exercises and patrols from {first} to {last}. Of the"
+        f" {len(early)} that started by 2014, {int((early['domain_group'] == 'Ground').sum())} were ground"
+        " exercises, mostly Peace Mission drills in Central Asia and neighbouring regions of Russia and"
+        f" China, and {int((early['domain_group'] == 'Naval').sum())} were naval. Of the {len(late)} that"
+        f" started from 2020 on, {int(late['domain_group'].isin(['Naval', 'Air']).sum())} were naval or air,"
+        f" among them {int((late['series_group'] == 'Joint air patrols').sum())} joint bomber patrols. Naval"
+        " and air activity reached the Baltic, the South China Sea, the Gulf of Oman and the Bering Sea near"
+        f" Alaska. {int((~df['has_point']).sum())} exercises with no single point, mostly routes, are not"
+        " mapped and are listed below the chart."
     )
     return Figure(
         chart,
-        title="Joint exercises moved from Central Asian ground drills to naval and air activity in ever wider waters",
+        title=(
+            "Joint exercises moved from Central Asian ground drills to naval and air activity in ever wider"
+            " waters"
+        ),
         description=description,
         height=map_h + 26 * len(series_present) + 190 + 360,
         source=SOURCE,
-        controls_note="Controls: a domain menu, a series menu and two year sliders (first and last year shown). "
-                      "Domains differ by colour and by symbol shape.",
+        controls_note=(
+            "Controls: a domain menu, a series menu and two year sliders (first and last year shown). "
+            "Domains differ by colour and by symbol shape."
+        ),
     )

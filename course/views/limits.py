@@ -19,10 +19,19 @@ national population series, so population is not among the ratios.
 
 from __future__ import annotations
 
-import pandas as pd
 import altair as alt
+import pandas as pd
 
-from course.charts import ACTOR_COLOURS, PALETTE, ChartError, Figure, check_columns, year_domain, year_filter, year_range
+from course.charts import (
+    ACTOR_COLOURS,
+    PALETTE,
+    ChartError,
+    Figure,
+    check_columns,
+    year_domain,
+    year_filter,
+    year_range,
+)
 
 __all__ = [
     "MEASURES",
@@ -41,14 +50,18 @@ MEASURES: dict[str, tuple[str, str]] = {
     "Military spending (constant 2023 US$)": ("milex_constant_2023_usd_mn", "US$ million, 2023 prices"),
 }
 SPENDING_COLUMNS = ["country", "year", *[c for c, _ in MEASURES.values()]]
-SPENDING_SOURCE = ("SIPRI Military Expenditure Database, 2025 release (military spending; SIPRI's estimates for China); "
-                   "World Bank, World Development Indicators (GDP, to 2023)")
+SPENDING_SOURCE = (
+    "SIPRI Military Expenditure Database, 2025 release (military spending; SIPRI's estimates for China); "
+    "World Bank, World Development Indicators (GDP, to 2023)"
+)
 
 TRADE_COLUMNS = ["country", "partner", "year", "total_trade_usd_mn"]
 TRADE_SOURCE = "Correlates of War Trade Data Set v4.0 (dyadic trade, current US$; ends in 2014)"
 ALL_FIVE = "All five states"
-PARTNER_STYLE = {"Russia": (ACTOR_COLOURS["Russia"], [1, 0], "circle"),
-                 "China": (ACTOR_COLOURS["China"], [6, 3], "square")}
+PARTNER_STYLE = {
+    "Russia": (ACTOR_COLOURS["Russia"], [1, 0], "circle"),
+    "China": (ACTOR_COLOURS["China"], [6, 3], "square"),
+}
 
 
 # --------------------------------------------------------------------------- asymmetry
@@ -62,18 +75,30 @@ def ratio_table(spending: pd.DataFrame) -> pd.DataFrame:
     countries = set(spending["country"].astype(str))
     missing = {"CHN", "RUS"} - countries
     if missing:
-        raise ChartError(f"The asymmetry explorer needs rows for China (CHN) and Russia (RUS); "
-                         f"the table lacks {', '.join(sorted(missing))}.")
+        raise ChartError(
+            "The asymmetry explorer needs rows for China (CHN) and Russia (RUS); "
+            f"the table lacks {', '.join(sorted(missing))}."
+        )
     rows = []
     for label, (column, unit) in MEASURES.items():
-        wide = spending.pivot_table(index="year", columns="country", values=column, observed=True, aggfunc="first")
+        wide = spending.pivot_table(
+            index="year", columns="country", values=column, observed=True, aggfunc="first"
+        )
         if "CHN" not in wide or "RUS" not in wide:
             continue
         pair = wide[["CHN", "RUS"]].astype(float).dropna()
         pair = pair[pair["RUS"] > 0]
         for year, r in pair.iterrows():
-            rows.append({"measure": label, "year": int(year), "china": float(r["CHN"]), "russia": float(r["RUS"]),
-                         "ratio": float(r["CHN"] / r["RUS"]), "unit": unit})
+            rows.append(
+                {
+                    "measure": label,
+                    "year": int(year),
+                    "china": float(r["CHN"]),
+                    "russia": float(r["RUS"]),
+                    "ratio": float(r["CHN"] / r["RUS"]),
+                    "unit": unit,
+                }
+            )
     out = pd.DataFrame(rows, columns=["measure", "year", "china", "russia", "ratio", "unit"])
     if out.empty:
         raise ChartError("The asymmetry explorer found no year with values for both China and Russia.")
@@ -86,13 +111,20 @@ def asymmetry_explorer(spending: pd.DataFrame) -> Figure:
     first, last = int(data["year"].min()), int(data["year"].max())
     start, end = year_range(first, last, label="years shown")
     labels = list(MEASURES)
-    measure = alt.param(name="measure", value=labels[0],
-                        bind=alt.binding_select(options=labels, name="Measure "))
+    measure = alt.param(
+        name="measure", value=labels[0], bind=alt.binding_select(options=labels, name="Measure ")
+    )
     in_range = year_filter()  # inclusive, in order even if the sliders cross
-    x = alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True, labelSeparation=8),
-              scale=alt.Scale(domain=year_domain(0.5), nice=False, zero=False))
+    x = alt.X(
+        "year:Q",
+        title="Year",
+        axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True, labelSeparation=8),
+        scale=alt.Scale(domain=year_domain(0.5), nice=False, zero=False),
+    )
     y_max = float(data["ratio"].max())
-    y = alt.Y("ratio:Q", title="China ÷ Russia (times)", scale=alt.Scale(domain=[0, round(y_max + 1)], nice=False))
+    y = alt.Y(
+        "ratio:Q", title="China ÷ Russia (times)", scale=alt.Scale(domain=[0, round(y_max + 1)], nice=False)
+    )
     base = alt.Chart(data).transform_filter(alt.datum.measure == measure).transform_filter(in_range)
     tooltip = [
         alt.Tooltip("year:Q", title="Year", format="d"),
@@ -102,36 +134,58 @@ def asymmetry_explorer(spending: pd.DataFrame) -> Figure:
         alt.Tooltip("russia:Q", title="Russia", format=",.1f"),
         alt.Tooltip("unit:N", title="Unit"),
     ]
-    line = base.mark_line(color=PALETTE["blue"], point=alt.OverlayMarkDef(color=PALETTE["blue"], size=40), clip=True).encode(
-        x=x, y=y, tooltip=tooltip)
-    parity = alt.Chart(pd.DataFrame({"ratio": [1.0]})).mark_rule(color="#222", strokeDash=[5, 4], strokeWidth=1.5).encode(y="ratio:Q")
-    parity_label = (alt.Chart(pd.DataFrame({"ratio": [1.0], "text": ["Parity: China = Russia"]}))
-                    .mark_text(align="right", baseline="bottom", dx=-4, dy=-3, fontSize=11, color="#222")
-                    .encode(x=alt.value({"expr": "width"}), y="ratio:Q", text="text:N"))
-    last_base = (base.transform_joinaggregate(last_year="max(year)")
-                 .transform_filter(alt.datum.year == alt.datum.last_year)
-                 .transform_calculate(text="format(datum.ratio, '.1f') + '×'"))
-    last_halo = last_base.mark_text(align="right", dx=-4, dy=-14, fontSize=12, fontWeight="bold",
-                                    stroke="white", strokeWidth=4).encode(x=x, y=y, text="text:N")
-    last_label = last_base.mark_text(align="right", dx=-4, dy=-14, fontSize=12, fontWeight="bold",
-                                     color=PALETTE["blue"]).encode(x=x, y=y, text="text:N")
-    chart = (alt.layer(parity, parity_label, line, last_halo, last_label)
-             .add_params(measure, start, end)
-             .properties(width="container", height=300,
-                         title=alt.Title("How many times larger is China than Russia?",
-                                         subtitle="Choose a measure and the years; hover over a point for both countries' values.")))
+    line = base.mark_line(
+        color=PALETTE["blue"], point=alt.OverlayMarkDef(color=PALETTE["blue"], size=40), clip=True
+    ).encode(x=x, y=y, tooltip=tooltip)
+    parity = (
+        alt.Chart(pd.DataFrame({"ratio": [1.0]}))
+        .mark_rule(color="#222", strokeDash=[5, 4], strokeWidth=1.5)
+        .encode(y="ratio:Q")
+    )
+    parity_label = (
+        alt.Chart(pd.DataFrame({"ratio": [1.0], "text": ["Parity: China = Russia"]}))
+        .mark_text(align="right", baseline="bottom", dx=-4, dy=-3, fontSize=11, color="#222")
+        .encode(x=alt.value({"expr": "width"}), y="ratio:Q", text="text:N")
+    )
+    last_base = (
+        base.transform_joinaggregate(last_year="max(year)")
+        .transform_filter(alt.datum.year == alt.datum.last_year)
+        .transform_calculate(text="format(datum.ratio, '.1f') + '×'")
+    )
+    last_halo = last_base.mark_text(
+        align="right", dx=-4, dy=-14, fontSize=12, fontWeight="bold", stroke="white", strokeWidth=4
+    ).encode(x=x, y=y, text="text:N")
+    last_label = last_base.mark_text(
+        align="right", dx=-4, dy=-14, fontSize=12, fontWeight="bold", color=PALETTE["blue"]
+    ).encode(x=x, y=y, text="text:N")
+    chart = (
+        alt.layer(parity, parity_label, line, last_halo, last_label)
+        .add_params(measure, start, end)
+        .properties(
+            width="container",
+            height=300,
+            title=alt.Title(
+                "How many times larger is China than Russia?",
+                subtitle="Choose a measure and the years; hover over a point for both countries' values.",
+            ),
+        )
+    )
     gdp = data[data["measure"] == labels[0]].set_index("year")["ratio"]
     mil = data[data["measure"] == labels[2]].set_index("year")["ratio"]
     description = (
-        f"China's GDP (current US dollars) was {gdp.iloc[0]:.1f} times Russia's in {gdp.index[0]} and "
-        f"{gdp.iloc[-1]:.1f} times in {gdp.index[-1]}; it first exceeded Russia's in {int(gdp[gdp > 1].index.min())}. "
-        f"In constant 2023 dollars, China's military spending (SIPRI's estimate) was {mil.iloc[0]:.1f} times Russia's in "
-        f"{mil.index[0]}, peaked at {mil.max():.1f} times in {int(mil.idxmax())} and fell to {mil.iloc[-1]:.1f} times in "
-        f"{mil.index[-1]}, as Russia's own spending rose steeply. The dashed line marks parity."
+        f"China's GDP (current US dollars) was {gdp.iloc[0]:.1f} times Russia's in {gdp.index[0]} and"
+        f" {gdp.iloc[-1]:.1f} times in {gdp.index[-1]}; it first exceeded Russia's in"
+        f" {int(gdp[gdp > 1].index.min())}. In constant 2023 dollars, China's military spending (SIPRI's"
+        f" estimate) was {mil.iloc[0]:.1f} times Russia's in {mil.index[0]}, peaked at {mil.max():.1f} times"
+        f" in {int(mil.idxmax())} and fell to {mil.iloc[-1]:.1f} times in {mil.index[-1]}, as Russia's own"
+        " spending rose steeply. The dashed line marks parity."
     )
     return Figure(
         chart,
-        title="China's economy outgrew Russia's many times over; the military-spending gap is smaller and narrowed after 2021",
+        title=(
+            "China's economy outgrew Russia's many times over; the military-spending gap is smaller and"
+            " narrowed after 2021"
+        ),
         description=description,
         height=430,
         source=SPENDING_SOURCE,
@@ -149,14 +203,21 @@ def trade_table(trade: pd.DataFrame) -> pd.DataFrame:
     check_columns(trade, TRADE_COLUMNS, "The Central Asia trade explorer")
     partners = set(trade["partner"].astype(str))
     if not {"Russia", "China"} <= partners:
-        raise ChartError("The Central Asia trade explorer needs rows for both partners, Russia and China; "
-                         f"the table has {', '.join(sorted(partners))}.")
-    t = trade.assign(country=trade["country"].astype(str), partner=trade["partner"].astype(str),
-                     year=trade["year"].astype(int),
-                     value=pd.to_numeric(trade["total_trade_usd_mn"], errors="coerce").astype(float))
+        raise ChartError(
+            "The Central Asia trade explorer needs rows for both partners, Russia and China; "
+            f"the table has {', '.join(sorted(partners))}."
+        )
+    t = trade.assign(
+        country=trade["country"].astype(str),
+        partner=trade["partner"].astype(str),
+        year=trade["year"].astype(int),
+        value=pd.to_numeric(trade["total_trade_usd_mn"], errors="coerce").astype(float),
+    )
     t = t[["country", "partner", "year", "value"]]
     n_states = t["country"].nunique()
-    total = t.groupby(["partner", "year"])["value"].sum(min_count=n_states).reset_index().assign(country=ALL_FIVE)
+    total = (
+        t.groupby(["partner", "year"])["value"].sum(min_count=n_states).reset_index().assign(country=ALL_FIVE)
+    )
     return pd.concat([t, total[["country", "partner", "year", "value"]]], ignore_index=True)
 
 
@@ -168,7 +229,9 @@ def crossing_years(trade: pd.DataFrame) -> pd.DataFrame:
     Years with a missing value for either partner are skipped.
     """
     t = trade_table(trade)
-    wide = t.pivot_table(index=["country", "year"], columns="partner", values="value", aggfunc="first").dropna()
+    wide = t.pivot_table(
+        index=["country", "year"], columns="partner", values="value", aggfunc="first"
+    ).dropna()
     rows = []
     for country, g in wide.groupby(level=0, sort=False):
         g = g.droplevel(0).sort_index()
@@ -179,11 +242,22 @@ def crossing_years(trade: pd.DataFrame) -> pd.DataFrame:
             behind = ahead[~ahead]
             later = ahead.index[ahead.index > behind.index.max()] if not behind.empty else ahead.index
             stayed = int(later.min())
-        rows.append({"country": country, "first_china_ahead": first, "stayed_ahead_from": stayed,
-                     "last_year": int(g.index.max())})
+        rows.append(
+            {
+                "country": country,
+                "first_china_ahead": first,
+                "stayed_ahead_from": stayed,
+                "last_year": int(g.index.max()),
+            }
+        )
     order = [c for c in sorted(set(t["country"]) - {ALL_FIVE})] + [ALL_FIVE]
-    return pd.DataFrame(rows).set_index("country").reindex(order).reset_index().astype(
-        {"first_china_ahead": "Int64", "stayed_ahead_from": "Int64", "last_year": "Int64"})
+    return (
+        pd.DataFrame(rows)
+        .set_index("country")
+        .reindex(order)
+        .reset_index()
+        .astype({"first_china_ahead": "Int64", "stayed_ahead_from": "Int64", "last_year": "Int64"})
+    )
 
 
 def trade_explorer(trade: pd.DataFrame) -> Figure:
@@ -192,53 +266,103 @@ def trade_explorer(trade: pd.DataFrame) -> Figure:
     first, last = int(data["year"].min()), int(data["year"].max())
     start, end = year_range(first, last, label="years shown")
     countries = sorted(set(data["country"]) - {ALL_FIVE}) + [ALL_FIVE]
-    country = alt.param(name="country", value="Kazakhstan", bind=alt.binding_select(options=countries, name="Country "))
+    country = alt.param(
+        name="country", value="Kazakhstan", bind=alt.binding_select(options=countries, name="Country ")
+    )
     in_range = year_filter()  # inclusive, in order even if the sliders cross
-    x = alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True, labelSeparation=8),
-              scale=alt.Scale(domain=year_domain(0.5), nice=False, zero=False))
+    x = alt.X(
+        "year:Q",
+        title="Year",
+        axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True, labelSeparation=8),
+        scale=alt.Scale(domain=year_domain(0.5), nice=False, zero=False),
+    )
     y = alt.Y("value:Q", title="Total trade (US$ million, current)", axis=alt.Axis(format=",.0f"))
     partners = ["Russia", "China"]
-    colour = alt.Color("partner:N", legend=None, scale=alt.Scale(domain=partners, range=[PARTNER_STYLE[p][0] for p in partners]))
-    dash = alt.StrokeDash("partner:N", legend=None, scale=alt.Scale(domain=partners, range=[PARTNER_STYLE[p][1] for p in partners]))
-    shape = alt.Shape("partner:N", legend=None, scale=alt.Scale(domain=partners, range=[PARTNER_STYLE[p][2] for p in partners]))
-    base = (alt.Chart(data.dropna(subset=["value"])).transform_filter(alt.datum.country == country)
-            .transform_filter(in_range))
-    tooltip = [alt.Tooltip("country:N", title="State"), alt.Tooltip("partner:N", title="Partner"),
-               alt.Tooltip("year:Q", title="Year", format="d"), alt.Tooltip("value:Q", title="Total trade (US$ million)", format=",.0f")]
+    colour = alt.Color(
+        "partner:N",
+        legend=None,
+        scale=alt.Scale(domain=partners, range=[PARTNER_STYLE[p][0] for p in partners]),
+    )
+    dash = alt.StrokeDash(
+        "partner:N",
+        legend=None,
+        scale=alt.Scale(domain=partners, range=[PARTNER_STYLE[p][1] for p in partners]),
+    )
+    shape = alt.Shape(
+        "partner:N",
+        legend=None,
+        scale=alt.Scale(domain=partners, range=[PARTNER_STYLE[p][2] for p in partners]),
+    )
+    base = (
+        alt.Chart(data.dropna(subset=["value"]))
+        .transform_filter(alt.datum.country == country)
+        .transform_filter(in_range)
+    )
+    tooltip = [
+        alt.Tooltip("country:N", title="State"),
+        alt.Tooltip("partner:N", title="Partner"),
+        alt.Tooltip("year:Q", title="Year", format="d"),
+        alt.Tooltip("value:Q", title="Total trade (US$ million)", format=",.0f"),
+    ]
     lines = base.mark_line(clip=True).encode(x=x, y=y, color=colour, strokeDash=dash, detail="partner:N")
-    points = base.mark_point(filled=True, size=45, clip=True).encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
+    points = base.mark_point(filled=True, size=45, clip=True).encode(
+        x=x, y=y, color=colour, shape=shape, tooltip=tooltip
+    )
     # Direct labels at each line's last year in range, inside the plot; the
     # higher line's label sits above its point, the lower one's below.
-    ends = (base.transform_joinaggregate(last_year="max(year)", groupby=["partner"])
-            .transform_filter(alt.datum.year == alt.datum.last_year)
-            .transform_joinaggregate(top="max(value)")
-            .transform_calculate(text="'Trade with ' + datum.partner"))
+    ends = (
+        base.transform_joinaggregate(last_year="max(year)", groupby=["partner"])
+        .transform_filter(alt.datum.year == alt.datum.last_year)
+        .transform_joinaggregate(top="max(value)")
+        .transform_calculate(text="'Trade with ' + datum.partner")
+    )
     label_layers = []
     for where, dy in ((alt.datum.value == alt.datum.top, -13), (alt.datum.value != alt.datum.top, 15)):
         placed = ends.transform_filter(where)
-        label_layers.append(placed.mark_text(align="right", dx=-6, dy=dy, fontSize=12, fontWeight="bold",
-                                             stroke="white", strokeWidth=4).encode(x=x, y=y, text="text:N"))
-        label_layers.append(placed.mark_text(align="right", dx=-6, dy=dy, fontSize=12, fontWeight="bold")
-                            .encode(x=x, y=y, text="text:N", color=colour))
+        label_layers.append(
+            placed.mark_text(
+                align="right", dx=-6, dy=dy, fontSize=12, fontWeight="bold", stroke="white", strokeWidth=4
+            ).encode(x=x, y=y, text="text:N")
+        )
+        label_layers.append(
+            placed.mark_text(align="right", dx=-6, dy=dy, fontSize=12, fontWeight="bold").encode(
+                x=x, y=y, text="text:N", color=colour
+            )
+        )
     crossing = crossing_years(trade).dropna(subset=["first_china_ahead"])
-    marks = pd.DataFrame({"country": crossing["country"], "year": crossing["first_china_ahead"].astype(int),
-                          "text": "China first ahead: " + crossing["first_china_ahead"].astype(int).astype(str)})
+    marks = pd.DataFrame(
+        {
+            "country": crossing["country"],
+            "year": crossing["first_china_ahead"].astype(int),
+            "text": "China first ahead: " + crossing["first_china_ahead"].astype(int).astype(str),
+        }
+    )
     rule_base = alt.Chart(marks).transform_filter(alt.datum.country == country).transform_filter(in_range)
     rule = rule_base.mark_rule(color="#555", strokeDash=[2, 3]).encode(x=x)
-    rule_text = rule_base.mark_text(align="right", baseline="top", dx=-4, dy=4, fontSize=11, color="#222").encode(
-        x=x, y=alt.value(0), text="text:N")
-    chart = (alt.layer(rule, rule_text, lines, points, *label_layers)
-             .add_params(country, start, end)
-             .properties(width="container", height=300,
-                         title=alt.Title("Central Asian trade with Russia and with China",
-                                         subtitle="Choose a state (or all five) and the years; hover over a point for the value.")))
+    rule_text = rule_base.mark_text(
+        align="right", baseline="top", dx=-4, dy=4, fontSize=11, color="#222"
+    ).encode(x=x, y=alt.value(0), text="text:N")
+    chart = (
+        alt.layer(rule, rule_text, lines, points, *label_layers)
+        .add_params(country, start, end)
+        .properties(
+            width="container",
+            height=300,
+            title=alt.Title(
+                "Central Asian trade with Russia and with China",
+                subtitle="Choose a state (or all five) and the years; hover over a point for the value.",
+            ),
+        )
+    )
     cross = crossing.set_index("country")
     ahead = [c for c in cross.index if c != ALL_FIVE]
     description = (
-        f"In the Correlates of War data (to {last}), China's trade overtook Russia's in each of the five Central Asian "
-        "states: " + "; ".join(f"{c} in {int(cross.loc[c, 'first_china_ahead'])}" for c in ahead) + ". "
-        f"For the five together China first led in {int(cross.loc[ALL_FIVE, 'first_china_ahead'])}. "
-        "Russia's line is solid with circles; China's is dashed with squares; the dotted rule marks the first year China led."
+        f"In the Correlates of War data (to {last}), China's trade overtook Russia's in each of the five"
+        " Central Asian states: "
+        + "; ".join(f"{c} in {int(cross.loc[c, 'first_china_ahead'])}" for c in ahead)
+        + f". For the five together China first led in {int(cross.loc[ALL_FIVE, 'first_china_ahead'])}."
+        " Russia's line is solid with circles; China's is dashed with squares; the dotted rule marks the"
+        " first year China led."
     )
     return Figure(
         chart,
@@ -270,15 +394,33 @@ def population_benchmarks(population: pd.DataFrame) -> pd.DataFrame:
         return int(r["population"]), str(r["basis"])
 
     areas = [
-        ("Russian Far East (Far Eastern Federal District, 11 subjects)", "Far Eastern Federal District (11 subjects)", 2010, 2021),
-        ("North-east China (Heilongjiang, Jilin, Liaoning)", "Northeast China (Heilongjiang, Jilin, Liaoning)", 2010, 2020),
+        (
+            "Russian Far East (Far Eastern Federal District, 11 subjects)",
+            "Far Eastern Federal District (11 subjects)",
+            2010,
+            2021,
+        ),
+        (
+            "North-east China (Heilongjiang, Jilin, Liaoning)",
+            "Northeast China (Heilongjiang, Jilin, Liaoning)",
+            2010,
+            2020,
+        ),
         ("Heilongjiang", "Heilongjiang", 2010, 2020),
     ]
     rows = []
     for label, region, y0, y1 in areas:
         a, basis_a = value(region, y0)
         b, basis_b = value(region, y1)
-        rows.append({"Area": label, "Earlier census": y0, "Population then": a, "Later census": y1,
-                     "Population later": b, "Change (%)": round(100 * (b - a) / a, 1),
-                     "Basis": basis_a if basis_a == basis_b else f"{basis_a}; {basis_b}"})
+        rows.append(
+            {
+                "Area": label,
+                "Earlier census": y0,
+                "Population then": a,
+                "Later census": y1,
+                "Population later": b,
+                "Change (%)": round(100 * (b - a) / a, 1),
+                "Basis": basis_a if basis_a == basis_b else f"{basis_a}; {basis_b}",
+            }
+        )
     return pd.DataFrame(rows)

@@ -25,8 +25,8 @@ the press from 2014; two bases kept apart), ``exercises``, ``un_voting`` and
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import altair as alt
 import numpy as np
@@ -68,16 +68,46 @@ class Indicator:
 INDICATORS: dict[str, Indicator] = {
     i.key: i
     for i in (
-        Indicator("arms", "Arms deliveries, Russia to China (SIPRI TIV)", "TIV, millions (SIPRI units, not money)",
-                  "level", ",.0f", "SIPRI Arms Transfers Database, TIV tables, 2022 release"),
-        Indicator("trade", "Bilateral trade (US$ billion, current)", "US$ billion, current prices",
-                  "level", ",.1f", "Correlates of War Trade v4.0; China customs (GACC) totals as reported by news agencies"),
-        Indicator("exercises", "Joint exercises and patrols (number a year)", "Exercises and patrols begun that year",
-                  "count", ".1f", "Course table of joint exercises and patrols (ministries and press, per row)"),
-        Indicator("voting", "UN General Assembly voting agreement, Russia–China (%)", "Per cent of recorded votes alike",
-                  "level", ".1f", "Bailey, Strezhnev and Voeten, UNGA voting data (June 2024 release)"),
-        Indicator("vetoes", "Joint Russia–China UN Security Council vetoes (number a year)", "Drafts vetoed by both",
-                  "count", ".2f", "UN Dag Hammarskjöld Library, Security Council veto list"),
+        Indicator(
+            "arms",
+            "Arms deliveries, Russia to China (SIPRI TIV)",
+            "TIV, millions (SIPRI units, not money)",
+            "level",
+            ",.0f",
+            "SIPRI Arms Transfers Database, TIV tables, 2022 release",
+        ),
+        Indicator(
+            "trade",
+            "Bilateral trade (US$ billion, current)",
+            "US$ billion, current prices",
+            "level",
+            ",.1f",
+            "Correlates of War Trade v4.0; China customs (GACC) totals as reported by news agencies",
+        ),
+        Indicator(
+            "exercises",
+            "Joint exercises and patrols (number a year)",
+            "Exercises and patrols begun that year",
+            "count",
+            ".1f",
+            "Course table of joint exercises and patrols (ministries and press, per row)",
+        ),
+        Indicator(
+            "voting",
+            "UN General Assembly voting agreement, Russia–China (%)",
+            "Per cent of recorded votes alike",
+            "level",
+            ".1f",
+            "Bailey, Strezhnev and Voeten, UNGA voting data (June 2024 release)",
+        ),
+        Indicator(
+            "vetoes",
+            "Joint Russia–China UN Security Council vetoes (number a year)",
+            "Drafts vetoed by both",
+            "count",
+            ".2f",
+            "UN Dag Hammarskjöld Library, Security Council veto list",
+        ),
     )
 }
 
@@ -93,6 +123,7 @@ SOURCE = (
     "totals as reported in the press; course table of joint exercises; Bailey, Strezhnev and Voeten "
     "UNGA voting data (2024); UN Dag Hammarskjöld Library veto list"
 )
+
 
 class _Figure(Figure):
     """A :class:`~course.charts.Figure` whose specification skips Altair's schema validation.
@@ -137,26 +168,47 @@ def _rows(indicator: str, frame: pd.DataFrame) -> pd.DataFrame:
 def _arms(transfers: pd.DataFrame) -> pd.DataFrame:
     check_columns(transfers, ["year", "russia_to_china_tiv_mn"], "The partnership views (arms_transfers)")
     t = transfers.dropna(subset=["russia_to_china_tiv_mn"])
-    return _rows("arms", pd.DataFrame({
-        "year": t["year"].astype(int), "value": t["russia_to_china_tiv_mn"].astype(float),
-        "series": "SIPRI TIV, 2022 release", "source": INDICATORS["arms"].source, "note": "", "avg": True}))
+    return _rows(
+        "arms",
+        pd.DataFrame(
+            {
+                "year": t["year"].astype(int),
+                "value": t["russia_to_china_tiv_mn"].astype(float),
+                "series": "SIPRI TIV, 2022 release",
+                "source": INDICATORS["arms"].source,
+                "note": "",
+                "avg": True,
+            }
+        ),
+    )
 
 
 def _trade(trade: pd.DataFrame) -> pd.DataFrame:
-    check_columns(trade, ["year", "source_type", "total_trade_usd_bn", "source", "consistency_flag", "note"],
-                  "The partnership views (trade)")
+    check_columns(
+        trade,
+        ["year", "source_type", "total_trade_usd_bn", "source", "consistency_flag", "note"],
+        "The partnership views (trade)",
+    )
     tr = trade.dropna(subset=["total_trade_usd_bn"])
     is_press = tr["source_type"].astype(str) == "press"
     flag = tr["consistency_flag"].astype(str)
     note = tr["note"].astype("string").fillna("")
     note = note.where(flag != "inconsistent", "Flagged inconsistent in the source table: " + note)
     year = tr["year"].astype(int)
-    return _rows("trade", pd.DataFrame({
-        "year": year, "value": tr["total_trade_usd_bn"].astype(float),
-        "series": is_press.map({True: TRADE_PRESS, False: TRADE_COW}),
-        "source": tr["source"].astype(str), "note": note.astype(str),
-        # each year enters the means once: the dataset before 2014, the press figures from 2014
-        "avg": (is_press & (year >= PIVOT_YEAR)) | (~is_press & (year < PIVOT_YEAR))}))
+    return _rows(
+        "trade",
+        pd.DataFrame(
+            {
+                "year": year,
+                "value": tr["total_trade_usd_bn"].astype(float),
+                "series": is_press.map({True: TRADE_PRESS, False: TRADE_COW}),
+                "source": tr["source"].astype(str),
+                "note": note.astype(str),
+                # each year enters the means once: the dataset before 2014, the press figures from 2014
+                "avg": (is_press & (year >= PIVOT_YEAR)) | (~is_press & (year < PIVOT_YEAR)),
+            }
+        ),
+    )
 
 
 def _exercises(exercises: pd.DataFrame) -> pd.DataFrame:
@@ -165,17 +217,37 @@ def _exercises(exercises: pd.DataFrame) -> pd.DataFrame:
     if years.empty:
         raise ChartError("The partnership views (exercises) got no dated exercises.")
     counts = years.value_counts().reindex(range(years.min(), years.max() + 1), fill_value=0)
-    return _rows("exercises", pd.DataFrame({
-        "year": counts.index.astype(int), "value": counts.to_numpy(dtype=float),
-        "series": "Exercises and patrols", "source": INDICATORS["exercises"].source, "note": "", "avg": True}))
+    return _rows(
+        "exercises",
+        pd.DataFrame(
+            {
+                "year": counts.index.astype(int),
+                "value": counts.to_numpy(dtype=float),
+                "series": "Exercises and patrols",
+                "source": INDICATORS["exercises"].source,
+                "note": "",
+                "avg": True,
+            }
+        ),
+    )
 
 
 def _voting(un_voting: pd.DataFrame) -> pd.DataFrame:
     check_columns(un_voting, ["year", "ru_cn_agreement"], "The partnership views (un_voting)")
     v = un_voting.dropna(subset=["ru_cn_agreement"])
-    return _rows("voting", pd.DataFrame({
-        "year": v["year"].astype(int), "value": 100 * v["ru_cn_agreement"].astype(float),
-        "series": "Share of identical votes", "source": INDICATORS["voting"].source, "note": "", "avg": True}))
+    return _rows(
+        "voting",
+        pd.DataFrame(
+            {
+                "year": v["year"].astype(int),
+                "value": 100 * v["ru_cn_agreement"].astype(float),
+                "series": "Share of identical votes",
+                "source": INDICATORS["voting"].source,
+                "note": "",
+                "avg": True,
+            }
+        ),
+    )
 
 
 def _vetoes(vetoes: pd.DataFrame) -> pd.DataFrame:
@@ -187,16 +259,36 @@ def _vetoes(vetoes: pd.DataFrame) -> pd.DataFrame:
     counts = joint.dt.year.value_counts().reindex(range(first_year, last_date.year + 1), fill_value=0)
     partial = not (last_date.month == 12 and last_date.day == 31)
     is_partial = [partial and y == last_date.year for y in counts.index]
-    note = [f"Partial year: the veto list ends on {last_date.day} {last_date:%B %Y}; left out of the means."
-            if p else "" for p in is_partial]
-    return _rows("vetoes", pd.DataFrame({
-        "year": counts.index.astype(int), "value": counts.to_numpy(dtype=float),
-        "series": "Joint vetoes", "source": INDICATORS["vetoes"].source, "note": note,
-        "avg": [not p for p in is_partial]}))
+    note = [
+        (
+            f"Partial year: the veto list ends on {last_date.day} {last_date:%B %Y}; left out of the means."
+            if p
+            else ""
+        )
+        for p in is_partial
+    ]
+    return _rows(
+        "vetoes",
+        pd.DataFrame(
+            {
+                "year": counts.index.astype(int),
+                "value": counts.to_numpy(dtype=float),
+                "series": "Joint vetoes",
+                "source": INDICATORS["vetoes"].source,
+                "note": note,
+                "avg": [not p for p in is_partial],
+            }
+        ),
+    )
 
 
-def indicator_table(transfers: pd.DataFrame, trade: pd.DataFrame, exercises: pd.DataFrame,
-                    un_voting: pd.DataFrame, vetoes: pd.DataFrame) -> pd.DataFrame:
+def indicator_table(
+    transfers: pd.DataFrame,
+    trade: pd.DataFrame,
+    exercises: pd.DataFrame,
+    un_voting: pd.DataFrame,
+    vetoes: pd.DataFrame,
+) -> pd.DataFrame:
     """The five indicators in one long table, one row per indicator, series and year.
 
     ``avg`` says whether a row enters the before/after means: for trade only the
@@ -237,14 +329,17 @@ def coverage(long: pd.DataFrame) -> pd.DataFrame:
             if partial.any():
                 runs[-1] += f" ({int(g.loc[partial, 'year'].max())} in part)"
             parts.append(("" if sub["series"].nunique() == 1 else f"{series}: ") + ", ".join(runs))
-        rows.append({
-            "key": key,
-            "Indicator": ind.label,
-            "Years": "; ".join(parts),
-            "Kind": "count" if ind.kind == "count" else "level",
-            "A year with no value means": ("none happened (a real 0)" if ind.kind == "count"
-                                           else "no data (a gap, not 0)"),
-        })
+        rows.append(
+            {
+                "key": key,
+                "Indicator": ind.label,
+                "Years": "; ".join(parts),
+                "Kind": "count" if ind.kind == "count" else "level",
+                "A year with no value means": (
+                    "none happened (a real 0)" if ind.kind == "count" else "no data (a gap, not 0)"
+                ),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -261,9 +356,11 @@ def period_means(long: pd.DataFrame, start: int | None = None, end: int | None =
     if end is not None:
         sel = sel[sel["year"] <= end]
     sel = sel.assign(period=(sel["year"] >= PIVOT_YEAR).map({False: "before", True: "since"}))
-    out = (sel.groupby(["indicator", "period"], sort=False)
-           .agg(mean=("value", "mean"), first=("year", "min"), last=("year", "max"), n=("value", "size"))
-           .reset_index())
+    out = (
+        sel.groupby(["indicator", "period"], sort=False)
+        .agg(mean=("value", "mean"), first=("year", "min"), last=("year", "max"), n=("value", "size"))
+        .reset_index()
+    )
     return out
 
 
@@ -291,24 +388,37 @@ def _finding(long: pd.DataFrame) -> tuple[str, str]:
     means = period_means(long).pivot(index="indicator", columns="period", values="mean")
     up = [k for k in INDICATORS if k in means.index and means.loc[k, "since"] > means.loc[k, "before"]]
     down = [k for k in INDICATORS if k in means.index and k not in up]
-    names = {"arms": "arms deliveries", "trade": "trade", "exercises": "joint exercises",
-             "voting": "UN voting agreement", "vetoes": "joint vetoes"}
+    names = {
+        "arms": "arms deliveries",
+        "trade": "trade",
+        "exercises": "joint exercises",
+        "voting": "UN voting agreement",
+        "vetoes": "joint vetoes",
+    }
 
     def join(keys):
         words = [names[k] for k in keys]
         return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
-    title = (f"Since 2014 {join(up)} have averaged more than before; {join(down)} have not"
-             if up and down else "Every indicator averaged more since 2014 than before" if up
-             else "No indicator averaged more since 2014 than before")
+    title = (
+        f"Since 2014 {join(up)} have averaged more than before; {join(down)} have not"
+        if up and down
+        else (
+            "Every indicator averaged more since 2014 than before"
+            if up
+            else "No indicator averaged more since 2014 than before"
+        )
+    )
     title = title[0].upper() + title[1:]
     parts = []
     for k in INDICATORS:
         if k not in means.index:
             continue
         fmt = {"arms": "{:,.0f}", "vetoes": "{:.2f}"}.get(k, "{:,.1f}")
-        parts.append(f"{names[k]} {fmt.format(means.loc[k, 'before'])} before and "
-                     f"{fmt.format(means.loc[k, 'since'])} since 2014")
+        parts.append(
+            f"{names[k]} {fmt.format(means.loc[k, 'before'])} before and "
+            f"{fmt.format(means.loc[k, 'since'])} since 2014"
+        )
     description = (
         "Five yearly indicators of Russia–China relations, one at a time, with the mean of the years "
         "before 2014 and of the years since 2014 drawn as horizontal lines. Over all years with data "
@@ -318,8 +428,14 @@ def _finding(long: pd.DataFrame) -> tuple[str, str]:
     return title, description
 
 
-def dashboard(transfers: pd.DataFrame, trade: pd.DataFrame, exercises: pd.DataFrame,
-              un_voting: pd.DataFrame, vetoes: pd.DataFrame, initial: str = "exercises") -> Figure:
+def dashboard(
+    transfers: pd.DataFrame,
+    trade: pd.DataFrame,
+    exercises: pd.DataFrame,
+    un_voting: pd.DataFrame,
+    vetoes: pd.DataFrame,
+    initial: str = "exercises",
+) -> Figure:
     """The partnership dashboard (Vega-Lite; interactive with or without a kernel)."""
     if initial not in INDICATORS:
         raise ChartError(f"Unknown indicator {initial!r}; choose one of: {', '.join(INDICATORS)}.")
@@ -329,8 +445,9 @@ def dashboard(transfers: pd.DataFrame, trade: pd.DataFrame, exercises: pd.DataFr
     choice = alt.param(
         name="indicator",
         value=initial,
-        bind=alt.binding_select(options=list(INDICATORS), labels=[i.label for i in INDICATORS.values()],
-                                name="Indicator "),
+        bind=alt.binding_select(
+            options=list(INDICATORS), labels=[i.label for i in INDICATORS.values()], name="Indicator "
+        ),
     )
     # The two sliders may cross (first > last): order them rather than draw a reversed axis.
     lo, hi = YEAR_LO, YEAR_HI
@@ -349,57 +466,99 @@ def dashboard(transfers: pd.DataFrame, trade: pd.DataFrame, exercises: pd.DataFr
     data = long.assign(x0=long["year"] - 0.4, x1=long["year"] + 0.4)
     base = alt.Chart(data).transform_filter(chosen).transform_filter(in_range)
 
-    bars = base.transform_filter(alt.datum.kind == "count").mark_bar(color=PALETTE["blue"], clip=True).encode(
-        x=alt.X("x0:Q", scale=x_scale, axis=x_axis), x2="x1:Q", y=y, y2=alt.datum(0), tooltip=tooltip)
+    bars = (
+        base.transform_filter(alt.datum.kind == "count")
+        .mark_bar(color=PALETTE["blue"], clip=True)
+        .encode(x=alt.X("x0:Q", scale=x_scale, axis=x_axis), x2="x1:Q", y=y, y2=alt.datum(0), tooltip=tooltip)
+    )
 
     series_domain = ["SIPRI TIV, 2022 release", TRADE_COW, TRADE_PRESS, "Share of identical votes"]
-    colour = alt.Color("series:N", legend=None, scale=alt.Scale(
-        domain=series_domain, range=[PALETTE["blue"], PALETTE["blue"], PALETTE["orange"], PALETTE["blue"]]))
+    colour = alt.Color(
+        "series:N",
+        legend=None,
+        scale=alt.Scale(
+            domain=series_domain, range=[PALETTE["blue"], PALETTE["blue"], PALETTE["orange"], PALETTE["blue"]]
+        ),
+    )
     lines_base = base.transform_filter(alt.datum.kind == "level")
     lines = lines_base.mark_line(clip=True).encode(
-        x=alt.X("year:Q", scale=x_scale, axis=x_axis), y=y, detail="seg:N", color=colour,
-        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(
-            domain=series_domain, range=[[1, 0], [1, 0], [6, 3], [1, 0]])))
+        x=alt.X("year:Q", scale=x_scale, axis=x_axis),
+        y=y,
+        detail="seg:N",
+        color=colour,
+        strokeDash=alt.StrokeDash(
+            "series:N",
+            legend=None,
+            scale=alt.Scale(domain=series_domain, range=[[1, 0], [1, 0], [6, 3], [1, 0]]),
+        ),
+    )
     points = lines_base.mark_point(filled=True, size=45, clip=True).encode(
-        x=alt.X("year:Q", scale=x_scale), y=y, color=colour,
-        shape=alt.Shape("series:N", legend=None, scale=alt.Scale(
-            domain=series_domain, range=["circle", "circle", "square", "circle"])),
-        tooltip=tooltip)
-    label_base = (lines_base.transform_joinaggregate(last_year="max(year)", groupby=["series"])
-                  .transform_filter(alt.datum.year == alt.datum.last_year))
-    label_style = {"align": "right", "baseline": "bottom", "dx": -2, "dy": -10, "fontSize": 12, "fontWeight": "bold"}
+        x=alt.X("year:Q", scale=x_scale),
+        y=y,
+        color=colour,
+        shape=alt.Shape(
+            "series:N",
+            legend=None,
+            scale=alt.Scale(domain=series_domain, range=["circle", "circle", "square", "circle"]),
+        ),
+        tooltip=tooltip,
+    )
+    label_base = lines_base.transform_joinaggregate(
+        last_year="max(year)", groupby=["series"]
+    ).transform_filter(alt.datum.year == alt.datum.last_year)
+    label_style = {
+        "align": "right",
+        "baseline": "bottom",
+        "dx": -2,
+        "dy": -10,
+        "fontSize": 12,
+        "fontWeight": "bold",
+    }
     series_labels = alt.layer(
-        label_base.mark_text(stroke="white", strokeWidth=4, strokeJoin="round", color="white", **label_style)
-        .encode(x=alt.X("year:Q", scale=x_scale), y=y, text="series:N"),
-        label_base.mark_text(**label_style).encode(x=alt.X("year:Q", scale=x_scale), y=y, text="series:N",
-                                                   color=colour),
+        label_base.mark_text(
+            stroke="white", strokeWidth=4, strokeJoin="round", color="white", **label_style
+        ).encode(x=alt.X("year:Q", scale=x_scale), y=y, text="series:N"),
+        label_base.mark_text(**label_style).encode(
+            x=alt.X("year:Q", scale=x_scale), y=y, text="series:N", color=colour
+        ),
     )
 
     means = (
         base.transform_filter(alt.datum.avg)
         .transform_calculate(period=f"datum.year >= {PIVOT_YEAR} ? 'since' : 'before'")
-        .transform_aggregate(mean="mean(value)", first="min(year)", last="max(year)", n="count()",
-                             groupby=["period"])
+        .transform_aggregate(
+            mean="mean(value)", first="min(year)", last="max(year)", n="count()", groupby=["period"]
+        )
         .transform_calculate(
-            x0="datum.first - 0.45", x1="datum.last + 0.45",
-            label=("'Mean ' + (datum.first == datum.last ? datum.first : datum.first + '–' + datum.last) + "
-                   "': ' + format(datum.mean, datum.mean >= 100 ? ',.0f' : datum.mean >= 10 ? '.1f' : '.2f')"))
+            x0="datum.first - 0.45",
+            x1="datum.last + 0.45",
+            label=(
+                "'Mean ' + (datum.first == datum.last ? datum.first : datum.first + '–' + datum.last) + "
+                "': ' + format(datum.mean, datum.mean >= 100 ? ',.0f' : datum.mean >= 10 ? '.1f' : '.2f')"
+            ),
+        )
     )
     mean_rules = means.mark_rule(color=MEAN_COLOUR, strokeWidth=2.5, strokeDash=[8, 3]).encode(
-        x=alt.X("x0:Q", scale=x_scale), x2="x1:Q", y=alt.Y("mean:Q"),
-        tooltip=[alt.Tooltip("label:N", title="Mean"), alt.Tooltip("n:Q", title="Years averaged")])
+        x=alt.X("x0:Q", scale=x_scale),
+        x2="x1:Q",
+        y=alt.Y("mean:Q"),
+        tooltip=[alt.Tooltip("label:N", title="Mean"), alt.Tooltip("n:Q", title="Years averaged")],
+    )
     mean_text = _halo_text(means, align="left", baseline="bottom", dx=2, dy=-4).encode(
-        x=alt.X("x0:Q", scale=x_scale), y=alt.Y("mean:Q"), text="label:N")
+        x=alt.X("x0:Q", scale=x_scale), y=alt.Y("mean:Q"), text="label:N"
+    )
 
     marker_data = pd.DataFrame({"x": [PIVOT_YEAR - 0.5]})
-    marker = alt.Chart(marker_data).transform_filter(
-        f"{lo} <= {PIVOT_YEAR - 1} && {hi} >= {PIVOT_YEAR}")
+    marker = alt.Chart(marker_data).transform_filter(f"{lo} <= {PIVOT_YEAR - 1} && {hi} >= {PIVOT_YEAR}")
     marker_rule = marker.mark_rule(color="#444", strokeDash=[3, 3], strokeWidth=1.5).encode(
-        x=alt.X("x:Q", scale=x_scale))
+        x=alt.X("x:Q", scale=x_scale)
+    )
     marker_before = marker.mark_text(align="right", baseline="top", dx=-5, fontSize=11, color="#333").encode(
-        x=alt.X("x:Q", scale=x_scale), y=alt.value(4), text=alt.value("← before 2014"))
+        x=alt.X("x:Q", scale=x_scale), y=alt.value(4), text=alt.value("← before 2014")
+    )
     marker_since = marker.mark_text(align="left", baseline="top", dx=5, fontSize=11, color="#333").encode(
-        x=alt.X("x:Q", scale=x_scale), y=alt.value(4), text=alt.value("since 2014 →"))
+        x=alt.X("x:Q", scale=x_scale), y=alt.value(4), text=alt.value("since 2014 →")
+    )
 
     short = {TRADE_COW: "COW", TRADE_PRESS: "press"}
     cov_text = {}
@@ -407,27 +566,43 @@ def dashboard(transfers: pd.DataFrame, trade: pd.DataFrame, exercises: pd.DataFr
         years = row["Years"]
         for name, abbr in short.items():
             years = years.replace(name, abbr)
-        cov_text[row["key"]] = f"Data: {years}" + ("; a year with none = 0" if row["Kind"] == "count"
-                                                   else "; no value = no data")
+        cov_text[row["key"]] = f"Data: {years}" + (
+            "; a year with none = 0" if row["Kind"] == "count" else "; no value = no data"
+        )
     one = alt.Chart(pd.DataFrame({"u": [0]}))
     unit = one.mark_text(align="left", baseline="bottom", dx=-40, dy=-8, fontSize=12, color="#222").encode(
-        x=alt.value(0), y=alt.value(0),
-        text=alt.value({"expr": _label_expr({k: i.unit for k, i in INDICATORS.items()}, "indicator")}))
+        x=alt.value(0),
+        y=alt.value(0),
+        text=alt.value({"expr": _label_expr({k: i.unit for k, i in INDICATORS.items()}, "indicator")}),
+    )
     cov_mark = one.mark_text(align="left", baseline="top", dx=-40, dy=40, fontSize=11, color="#444").encode(
-        x=alt.value(0), y=alt.value("height"),
-        text=alt.value({"expr": _label_expr(cov_text, "indicator")}))
+        x=alt.value(0), y=alt.value("height"), text=alt.value({"expr": _label_expr(cov_text, "indicator")})
+    )
 
     chart = (
-        alt.layer(marker_rule, bars, lines, points, mean_rules, series_labels, mean_text,
-                  marker_before, marker_since, unit, cov_mark)
+        alt.layer(
+            marker_rule,
+            bars,
+            lines,
+            points,
+            mean_rules,
+            series_labels,
+            mean_text,
+            marker_before,
+            marker_since,
+            unit,
+            cov_mark,
+        )
         .add_params(start, end, choice)
         .properties(
             width="container",
             height=300,
             title=alt.Title(
                 f"Five indicators of Russia–China relations, {first}–{last}",
-                subtitle=["Choose an indicator and the years shown. Dashed orange lines: the means",
-                          "before 2014 and since 2014. Hover over a bar or point for its source."],
+                subtitle=[
+                    "Choose an indicator and the years shown. Dashed orange lines: the means",
+                    "before 2014 and since 2014. Hover over a bar or point for its source.",
+                ],
             ),
         )
     )
@@ -438,8 +613,10 @@ def dashboard(transfers: pd.DataFrame, trade: pd.DataFrame, exercises: pd.DataFr
         description=description,
         height=525,
         source=SOURCE,
-        controls_note=("Controls: a menu to choose the indicator and two sliders for the first and last "
-                       "year shown; the two means are recomputed for the years shown."),
+        controls_note=(
+            "Controls: a menu to choose the indicator and two sliders for the first and last "
+            "year shown; the two means are recomputed for the years shown."
+        ),
     )
 
 
@@ -457,9 +634,15 @@ class ScoreIndicator:
 SCORE_INDICATORS: dict[str, ScoreIndicator] = {
     s.key: s
     for s in (
-        ScoreIndicator("arms", "Military-technical (arms deliveries)", "n_arms", "arms_tiv_mn", PALETTE["blue"], (1, 0)),
-        ScoreIndicator("exercises", "Joint exercises and patrols", "n_exercises", "exercises", PALETTE["green"], (6, 3)),
-        ScoreIndicator("voting", "Diplomatic (UN voting agreement)", "n_voting", "voting_pct", PALETTE["purple"], (2, 2)),
+        ScoreIndicator(
+            "arms", "Military-technical (arms deliveries)", "n_arms", "arms_tiv_mn", PALETTE["blue"], (1, 0)
+        ),
+        ScoreIndicator(
+            "exercises", "Joint exercises and patrols", "n_exercises", "exercises", PALETTE["green"], (6, 3)
+        ),
+        ScoreIndicator(
+            "voting", "Diplomatic (UN voting agreement)", "n_voting", "voting_pct", PALETTE["purple"], (2, 2)
+        ),
         ScoreIndicator("trade", "Bilateral trade", "n_trade", "trade_usd_bn", PALETTE["orange"], (8, 2)),
     )
 }
@@ -467,8 +650,9 @@ SCORE_INDICATORS: dict[str, ScoreIndicator] = {
 MAX_WEIGHT = 5
 
 
-def scorecard_data(transfers: pd.DataFrame, trade: pd.DataFrame, exercises: pd.DataFrame,
-                   un_voting: pd.DataFrame) -> pd.DataFrame:
+def scorecard_data(
+    transfers: pd.DataFrame, trade: pd.DataFrame, exercises: pd.DataFrame, un_voting: pd.DataFrame
+) -> pd.DataFrame:
     """The four indicators for the years all of them cover, each rescaled to 0–100.
 
     Rescaling is min–max over those common years: 0 is the indicator's lowest
@@ -478,12 +662,14 @@ def scorecard_data(transfers: pd.DataFrame, trade: pd.DataFrame, exercises: pd.D
     """
     tr = _trade(trade)
     trade_rows = tr[tr["avg"]].set_index("year")
-    wide = pd.DataFrame({
-        "arms_tiv_mn": _arms(transfers).set_index("year")["value"],
-        "exercises": _exercises(exercises).set_index("year")["value"],
-        "voting_pct": _voting(un_voting).set_index("year")["value"],
-        "trade_usd_bn": trade_rows["value"],
-    })
+    wide = pd.DataFrame(
+        {
+            "arms_tiv_mn": _arms(transfers).set_index("year")["value"],
+            "exercises": _exercises(exercises).set_index("year")["value"],
+            "voting_pct": _voting(un_voting).set_index("year")["value"],
+            "trade_usd_bn": trade_rows["value"],
+        }
+    )
     wide["trade_basis"] = trade_rows["series"].map({TRADE_COW: "COW", TRADE_PRESS: "press"})
     years = wide.dropna(subset=["arms_tiv_mn", "exercises", "voting_pct", "trade_usd_bn"]).index
     if len(years) == 0:
@@ -502,8 +688,9 @@ def scorecard_data(transfers: pd.DataFrame, trade: pd.DataFrame, exercises: pd.D
 def _weights(weights: Mapping[str, float]) -> dict[str, float]:
     unknown = set(weights) - set(SCORE_INDICATORS)
     if unknown:
-        raise ChartError(f"Unknown indicator(s) {', '.join(sorted(unknown))}; "
-                         f"weights take: {', '.join(SCORE_INDICATORS)}.")
+        raise ChartError(
+            f"Unknown indicator(s) {', '.join(sorted(unknown))}; weights take: {', '.join(SCORE_INDICATORS)}."
+        )
     out = {}
     for key in SCORE_INDICATORS:
         value = weights.get(key, 0)
@@ -537,8 +724,9 @@ def weight_grid(norm: pd.DataFrame, max_weight: int = MAX_WEIGHT) -> pd.DataFram
     Vectorised: the same arithmetic as :func:`scorecard_means`, for all combinations at once.
     """
     keys = list(SCORE_INDICATORS)
-    combos = np.array([c for c in itertools.product(range(max_weight + 1), repeat=len(keys)) if any(c)],
-                      dtype=float)
+    combos = np.array(
+        [c for c in itertools.product(range(max_weight + 1), repeat=len(keys)) if any(c)], dtype=float
+    )
     values = norm[[SCORE_INDICATORS[k].column for k in keys]].to_numpy(dtype=float)
     index = values @ combos.T / combos.sum(axis=1)  # years x combinations
     early = norm["year"].to_numpy() < PIVOT_YEAR
@@ -555,23 +743,34 @@ def single_indicator_means(norm: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for key, s in SCORE_INDICATORS.items():
         m = scorecard_means(norm, {key: 1})
-        rows.append({"Indicator": s.label, f"Mean {first}–{PIVOT_YEAR - 1}": m["before"],
-                     f"Mean {PIVOT_YEAR}–{last}": m["since"], "Higher since 2014?": "yes" if m["rises"] else "no"})
+        rows.append(
+            {
+                "Indicator": s.label,
+                f"Mean {first}–{PIVOT_YEAR - 1}": m["before"],
+                f"Mean {PIVOT_YEAR}–{last}": m["since"],
+                "Higher since 2014?": "yes" if m["rises"] else "no",
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def scorecard(transfers: pd.DataFrame, trade: pd.DataFrame, exercises: pd.DataFrame,
-              un_voting: pd.DataFrame) -> Figure:
+def scorecard(
+    transfers: pd.DataFrame, trade: pd.DataFrame, exercises: pd.DataFrame, un_voting: pd.DataFrame
+) -> Figure:
     """The alignment scorecard (Vega-Lite; the weights are sliders, the index a transform)."""
     norm = scorecard_data(transfers, trade, exercises, un_voting)
     first, last = int(norm["year"].min()), int(norm["year"].max())
     weights = {
-        k: alt.param(name=f"w_{k}", value=1,
-                     bind=alt.binding_range(min=0, max=MAX_WEIGHT, step=1, name=f"Weight: {s.label} "))
+        k: alt.param(
+            name=f"w_{k}",
+            value=1,
+            bind=alt.binding_range(min=0, max=MAX_WEIGHT, step=1, name=f"Weight: {s.label} "),
+        )
         for k, s in SCORE_INDICATORS.items()
     }
-    show_parts = alt.param(name="show_parts", value=True,
-                           bind=alt.binding_checkbox(name="Show the four rescaled indicators "))
+    show_parts = alt.param(
+        name="show_parts", value=True, bind=alt.binding_checkbox(name="Show the four rescaled indicators ")
+    )
     wsum = " + ".join(f"w_{k}" for k in SCORE_INDICATORS)
     weighted = " + ".join(f"w_{k} * datum.{s.column}" for k, s in SCORE_INDICATORS.items())
     x_scale = alt.Scale(domain=[first - 0.6, last + 0.6], nice=False, zero=False)
@@ -590,82 +789,133 @@ def scorecard(transfers: pd.DataFrame, trade: pd.DataFrame, exercises: pd.DataFr
     )
     names = {s.column: s.label for s in SCORE_INDICATORS.values()}
     parts_base = base.transform_fold(list(names), as_=["component", "score"]).transform_calculate(
-        part=_label_expr(names, "datum.component"))
+        part=_label_expr(names, "datum.component")
+    )
     domain = [s.label for s in SCORE_INDICATORS.values()]
-    legend = alt.Legend(title="Rescaled indicators (thin lines)", orient="bottom", titleLimit=400,
-                        columns=2, symbolType="stroke", symbolStrokeWidth=2.5, labelLimit=320)
-    part_colour = alt.Color("part:N", legend=legend, scale=alt.Scale(
-        domain=domain, range=[s.colour for s in SCORE_INDICATORS.values()]))
-    part_dash = alt.StrokeDash("part:N", legend=legend, scale=alt.Scale(
-        domain=domain, range=[list(s.dash) for s in SCORE_INDICATORS.values()]))
+    legend = alt.Legend(
+        title="Rescaled indicators (thin lines)",
+        orient="bottom",
+        titleLimit=400,
+        columns=2,
+        symbolType="stroke",
+        symbolStrokeWidth=2.5,
+        labelLimit=320,
+    )
+    part_colour = alt.Color(
+        "part:N",
+        legend=legend,
+        scale=alt.Scale(domain=domain, range=[s.colour for s in SCORE_INDICATORS.values()]),
+    )
+    part_dash = alt.StrokeDash(
+        "part:N",
+        legend=legend,
+        scale=alt.Scale(domain=domain, range=[list(s.dash) for s in SCORE_INDICATORS.values()]),
+    )
     parts_opacity = alt.condition(show_parts.name, alt.value(0.7), alt.value(0))
     part_lines = parts_base.mark_line(strokeWidth=1.8).encode(
-        x=alt.X("year:Q", scale=x_scale, axis=x_axis), y=alt.Y("score:Q", scale=y_scale, axis=y_axis),
-        color=part_colour, strokeDash=part_dash, opacity=parts_opacity,
-        tooltip=[alt.Tooltip("year:Q", title="Year", format="d"), alt.Tooltip("part:N", title="Indicator"),
-                 alt.Tooltip("score:Q", title="Rescaled (0–100)", format=".0f")])
+        x=alt.X("year:Q", scale=x_scale, axis=x_axis),
+        y=alt.Y("score:Q", scale=y_scale, axis=y_axis),
+        color=part_colour,
+        strokeDash=part_dash,
+        opacity=parts_opacity,
+        tooltip=[
+            alt.Tooltip("year:Q", title="Year", format="d"),
+            alt.Tooltip("part:N", title="Indicator"),
+            alt.Tooltip("score:Q", title="Rescaled (0–100)", format=".0f"),
+        ],
+    )
 
     index_tooltip = [
         alt.Tooltip("year:Q", title="Year", format="d"),
         alt.Tooltip("index:Q", title="Index (0–100)", format=".1f"),
-        *[alt.Tooltip(f"{s.column}:Q", title=f"{s.label} (0–100)", format=".0f") for s in SCORE_INDICATORS.values()],
+        *[
+            alt.Tooltip(f"{s.column}:Q", title=f"{s.label} (0–100)", format=".0f")
+            for s in SCORE_INDICATORS.values()
+        ],
         alt.Tooltip("trade_basis:N", title="Trade figure from"),
     ]
     index_line = base.mark_line(color=PALETTE["black"], strokeWidth=3).encode(
-        x=alt.X("year:Q", scale=x_scale), y=alt.Y("index:Q", scale=y_scale))
+        x=alt.X("year:Q", scale=x_scale), y=alt.Y("index:Q", scale=y_scale)
+    )
     index_points = base.mark_point(color=PALETTE["black"], filled=True, size=50).encode(
-        x=alt.X("year:Q", scale=x_scale), y=alt.Y("index:Q", scale=y_scale), tooltip=index_tooltip)
-    index_label = base.transform_filter(alt.datum.year == last).mark_text(
-        align="right", baseline="bottom", dx=-6, dy=-10, fontSize=12, fontWeight="bold").encode(
-        x=alt.X("year:Q", scale=x_scale), y=alt.Y("index:Q", scale=y_scale), text=alt.value("Index"))
+        x=alt.X("year:Q", scale=x_scale), y=alt.Y("index:Q", scale=y_scale), tooltip=index_tooltip
+    )
+    index_label = (
+        base.transform_filter(alt.datum.year == last)
+        .mark_text(align="right", baseline="bottom", dx=-6, dy=-10, fontSize=12, fontWeight="bold")
+        .encode(x=alt.X("year:Q", scale=x_scale), y=alt.Y("index:Q", scale=y_scale), text=alt.value("Index"))
+    )
 
     means = (
         base.transform_aggregate(mean="mean(index)", first="min(year)", last="max(year)", groupby=["period"])
         .transform_filter("isValid(datum.mean)")
         .transform_calculate(
-            x0="datum.first - 0.45", x1="datum.last + 0.45",
-            label=f"(datum.period == 'since' ? 'Mean {since_label}' : 'Mean {before_label}') + ': ' + "
-                  "format(datum.mean, '.1f')")
+            x0="datum.first - 0.45",
+            x1="datum.last + 0.45",
+            label=(
+                f"(datum.period == 'since' ? 'Mean {since_label}' : 'Mean {before_label}') + ': ' + "
+                "format(datum.mean, '.1f')"
+            ),
+        )
     )
     mean_rules = means.mark_rule(color=MEAN_COLOUR, strokeWidth=2.5, strokeDash=[8, 3]).encode(
-        x=alt.X("x0:Q", scale=x_scale), x2="x1:Q", y=alt.Y("mean:Q", scale=y_scale),
-        tooltip=[alt.Tooltip("label:N", title="Mean of the index")])
+        x=alt.X("x0:Q", scale=x_scale),
+        x2="x1:Q",
+        y=alt.Y("mean:Q", scale=y_scale),
+        tooltip=[alt.Tooltip("label:N", title="Mean of the index")],
+    )
     mean_text = _halo_text(means, align="left", baseline="top", dx=2, dy=4).encode(
-        x=alt.X("x0:Q", scale=x_scale), y=alt.Y("mean:Q", scale=y_scale), text="label:N")
+        x=alt.X("x0:Q", scale=x_scale), y=alt.Y("mean:Q", scale=y_scale), text="label:N"
+    )
 
     verdict = (
         base.transform_aggregate(mean="mean(index)", groupby=["period"])
         .transform_pivot("period", value="mean", groupby=[])
-        .transform_calculate(verdict=(
-            "!isValid(datum.before) || !isValid(datum.since) ? "
-            "'All weights are 0: move at least one slider above 0.' : "
-            "datum.since > datum.before ? "
-            f"'With these weights the post-2014 rise holds:\\nmean {since_label} ' + format(datum.since, '.1f') + "
-            f"' > mean {before_label} ' + format(datum.before, '.1f') : "
-            f"'With these weights there is no post-2014 rise:\\nmean {since_label} ' + format(datum.since, '.1f') + "
-            f"' ≤ mean {before_label} ' + format(datum.before, '.1f')"))
+        .transform_calculate(
+            verdict=(
+                "!isValid(datum.before) || !isValid(datum.since) ? 'All weights are 0: move at least one"
+                " slider above 0.' : datum.since > datum.before ? 'With these weights the post-2014 rise"
+                f" holds:\\nmean {since_label} ' + format(datum.since, '.1f') + ' > mean {before_label} ' +"
+                " format(datum.before, '.1f') : 'With these weights there is no post-2014 rise:\\nmean"
+                f" {since_label} ' + format(datum.since, '.1f') + ' ≤ mean {before_label} ' +"
+                " format(datum.before, '.1f')"
+            )
+        )
     )
-    verdict_text = verdict.mark_text(align="left", baseline="bottom", dy=-24, fontSize=13, fontWeight="bold",
-                                     color="#111", lineBreak="\n").encode(
-        x=alt.value(0), y=alt.value(0), text="verdict:N")
+    verdict_text = verdict.mark_text(
+        align="left", baseline="bottom", dy=-24, fontSize=13, fontWeight="bold", color="#111", lineBreak="\n"
+    ).encode(x=alt.value(0), y=alt.value(0), text="verdict:N")
 
     marker = alt.Chart(pd.DataFrame({"x": [PIVOT_YEAR - 0.5]}))
     marker_rule = marker.mark_rule(color="#444", strokeDash=[3, 3], strokeWidth=1.5).encode(
-        x=alt.X("x:Q", scale=x_scale))
+        x=alt.X("x:Q", scale=x_scale)
+    )
     marker_text = marker.mark_text(align="left", baseline="top", dx=5, fontSize=11, color="#333").encode(
-        x=alt.X("x:Q", scale=x_scale), y=alt.value(4), text=alt.value("since 2014 →"))
+        x=alt.X("x:Q", scale=x_scale), y=alt.value(4), text=alt.value("since 2014 →")
+    )
 
     chart = (
-        alt.layer(marker_rule, marker_text, part_lines, mean_rules, index_line, index_points,
-                  index_label, mean_text, verdict_text)
+        alt.layer(
+            marker_rule,
+            marker_text,
+            part_lines,
+            mean_rules,
+            index_line,
+            index_points,
+            index_label,
+            mean_text,
+            verdict_text,
+        )
         .add_params(*weights.values(), show_parts)
         .properties(
             width="container",
             height=300,
             title=alt.Title(
                 "Alignment scorecard: a teaching construct, NOT Korolev's index",
-                subtitle=[f"Index = weighted mean of four indicators, each rescaled to 0–100 over {first}–{last}.",
-                          "Move the weight sliders (0 leaves an indicator out)."],
+                subtitle=[
+                    f"Index = weighted mean of four indicators, each rescaled to 0–100 over {first}–{last}.",
+                    "Move the weight sliders (0 leaves an indicator out).",
+                ],
             ),
         )
     )
@@ -677,23 +927,33 @@ def scorecard(transfers: pd.DataFrame, trade: pd.DataFrame, exercises: pd.DataFr
         exceptions = "every one shows a higher mean since 2014."
     else:
         leaning = bool(((flat["arms"] + flat["voting"]) > (flat["exercises"] + flat["trade"])).all())
-        exceptions = (f"{int(grid['rises'].sum())} show a higher mean since 2014"
-                      + ("; every weighting that does not gives arms deliveries and UN voting agreement together "
-                         "more weight than exercises and trade together." if leaning else "."))
+        exceptions = f"{int(grid['rises'].sum())} show a higher mean since 2014" + (
+            "; every weighting that does not gives arms deliveries and UN voting agreement together "
+            "more weight than exercises and trade together."
+            if leaning
+            else "."
+        )
     return _Figure(
         chart,
-        title=(f"With equal weights the index averages more since 2014 than before, "
-               f"but not for every choice of weights (the rise holds for {share:.0%} of them)"),
+        title=(
+            "With equal weights the index averages more since 2014 than before, "
+            f"but not for every choice of weights (the rise holds for {share:.0%} of them)"
+        ),
         description=(
-            f"A teaching construct, not Korolev's index: the weighted mean of arms deliveries, joint exercises, "
-            f"UN voting agreement and trade, each rescaled to 0–100 over {first}–{last}. With equal weights "
-            f"the index averages {default['before']:.1f} in {before_label} and {default['since']:.1f} in "
-            f"{since_label}. Of the {len(grid)} whole-number weightings the sliders allow, {exceptions}"
+            "A teaching construct, not Korolev's index: the weighted mean of arms deliveries, joint"
+            f" exercises, UN voting agreement and trade, each rescaled to 0–100 over {first}–{last}. With"
+            f" equal weights the index averages {default['before']:.1f} in {before_label} and"
+            f" {default['since']:.1f} in {since_label}. Of the {len(grid)} whole-number weightings the"
+            f" sliders allow, {exceptions}"
         ),
         height=615,
-        source=("SIPRI Arms Transfers Database (2022 release); course table of joint exercises; Bailey, "
-                "Strezhnev and Voeten UNGA voting data (2024); Correlates of War Trade v4.0 to 2013 and China "
-                "customs totals as reported in the press from 2014"),
-        controls_note=("Controls: four sliders set each indicator's weight from 0 to 5; a check box shows or "
-                       "hides the rescaled indicators. The index and both means are recomputed in the page."),
+        source=(
+            "SIPRI Arms Transfers Database (2022 release); course table of joint exercises; Bailey, "
+            "Strezhnev and Voeten UNGA voting data (2024); Correlates of War Trade v4.0 to 2013 and China "
+            "customs totals as reported in the press from 2014"
+        ),
+        controls_note=(
+            "Controls: four sliders set each indicator's weight from 0 to 5; a check box shows or "
+            "hides the rescaled indicators. The index and both means are recomputed in the page."
+        ),
     )

@@ -80,105 +80,131 @@ WEDGE_ACTIONS: tuple[WedgeAction, ...] = (
     WedgeAction(
         "W01",
         "Deploy more missile-defence systems in East Asia, such as a further THAAD battery in South Korea.",
-        "brief", "common",
-        "Missile-defence deployments are the brief's first example of an action that makes Moscow and Beijing "
-        "feel they face one strategic challenge from the United States, serious enough to meet together. The brief "
-        "also notes that the THAAD deployment in South Korea was followed by joint Russian-Chinese missile-defence exercises.",
-        1, 2,
+        "brief",
+        "common",
+        "Missile-defence deployments are the brief's first example of an action that makes Moscow and Beijing"
+        " feel they face one strategic challenge from the United States, serious enough to meet together. The"
+        " brief also notes that the THAAD deployment in South Korea was followed by joint Russian-Chinese"
+        " missile-defence exercises.",
+        1,
+        2,
     ),
     WedgeAction(
         "W02",
         "Sail freedom-of-navigation operations close to Russia's Pacific coast.",
-        "brief", "common",
-        "The brief's second example is freedom-of-navigation operations near the shores of either country. Even an "
-        "operation near Russia alone is the same practice China meets off its own coast, so both read it as one "
-        "global challenge.",
-        2, 1,
+        "brief",
+        "common",
+        "The brief's second example is freedom-of-navigation operations near the shores of either country."
+        " Even an operation near Russia alone is the same practice China meets off its own coast, so both"
+        " read it as one global challenge.",
+        2,
+        1,
     ),
     WedgeAction(
         "W03",
         "Sail freedom-of-navigation operations close to China's coast in the East China Sea.",
-        "brief", "common",
-        "The same example from the other side. The brief also advises challenging China around Taiwan and in "
-        "Southeast Asia rather than in East Asia, so an operation off China's East Asian coast falls on the wrong "
-        "side of its line.",
-        1, 2,
+        "brief",
+        "common",
+        "The same example from the other side. The brief also advises challenging China around Taiwan and in"
+        " Southeast Asia rather than in East Asia, so an operation off China's East Asian coast falls on the"
+        " wrong side of its line.",
+        1,
+        2,
     ),
     WedgeAction(
         "W04",
-        "Take a hard line against Russia and China at the same time, for example by announcing new sanctions on both together.",
-        "brief", "common",
-        "The brief says a hard line against either country pushes the two closer, and a hard line against both at "
-        "once does so most of all.",
-        2, 2,
+        "Take a hard line against Russia and China at the same time, for example by announcing new sanctions"
+        " on both together.",
+        "brief",
+        "common",
+        "The brief says a hard line against either country pushes the two closer, and a hard line against"
+        " both at once does so most of all.",
+        2,
+        2,
     ),
     WedgeAction(
         "W05",
         "Make democracy promotion and regime change in Moscow and Beijing declared goals of US policy.",
-        "course", "common",
-        "Course example, drawn from the brief's summary of Owen (2020): if what both governments fear is liberal "
-        "ideology, a campaign aimed at both regimes is a common threat, and the brief reports that playing down "
-        "democracy promotion and regime change would weaken the impetus to cooperate.",
-        2, 2,
+        "course",
+        "common",
+        "Course example, drawn from the brief's summary of Owen (2020): if what both governments fear is"
+        " liberal ideology, a campaign aimed at both regimes is a common threat, and the brief reports that"
+        " playing down democracy promotion and regime change would weaken the impetus to cooperate.",
+        2,
+        2,
     ),
     WedgeAction(
         "W06",
         "Build a nationwide missile shield designed to stop both countries' long-range missiles.",
-        "course", "common",
-        "Course example of the brief's first category: a strategic defence aimed at both nuclear arsenals is the "
-        "kind of common, strategic challenge the brief warns about. (In May 2025 the two leaders jointly "
-        "criticised such a US plan: see the record in this chapter.)",
-        2, 2,
+        "course",
+        "common",
+        "Course example of the brief's first category: a strategic defence aimed at both nuclear arsenals is"
+        " the kind of common, strategic challenge the brief warns about. (In May 2025 the two leaders jointly"
+        " criticised such a US plan: see the record in this chapter.)",
+        2,
+        2,
     ),
     WedgeAction(
         "W07",
         "Pulse additional US troops to NATO member states for exercises.",
-        "brief", "theatre",
-        "This is the brief's own example of challenging Russia in a way confined to the European theatre. China has "
-        "no stake in NATO's exercises, so the pressure falls on Russia alone and gives Beijing no reason to feel "
-        "threatened alongside Moscow.",
-        2, 0,
+        "brief",
+        "theatre",
+        "This is the brief's own example of challenging Russia in a way confined to the European theatre."
+        " China has no stake in NATO's exercises, so the pressure falls on Russia alone and gives Beijing no"
+        " reason to feel threatened alongside Moscow.",
+        2,
+        0,
     ),
     WedgeAction(
         "W08",
         "Help European allies rebuild their stocks of ammunition and armour.",
-        "course", "theatre",
-        "Course example of a Europe-only measure: it strengthens NATO against Russia without touching any Chinese "
-        "interest, so on the brief's logic it creates no shared threat.",
-        1, 0,
+        "course",
+        "theatre",
+        "Course example of a Europe-only measure: it strengthens NATO against Russia without touching any"
+        " Chinese interest, so on the brief's logic it creates no shared threat.",
+        1,
+        0,
     ),
     WedgeAction(
         "W09",
         "Strengthen Taiwan's defences with arms sales and training.",
-        "brief", "theatre",
-        "The brief suggests challenging China around Taiwan rather than in waters next to Russia: Taiwan is a "
-        "Chinese concern, and Russia faces no threat of its own there (it may still back Beijing in words, as the "
-        "record shows).",
-        0, 2,
+        "brief",
+        "theatre",
+        "The brief suggests challenging China around Taiwan rather than in waters next to Russia: Taiwan is a"
+        " Chinese concern, and Russia faces no threat of its own there (it may still back Beijing in words,"
+        " as the record shows).",
+        0,
+        2,
     ),
     WedgeAction(
         "W10",
         "Help Southeast Asian states such as the Philippines patrol their own waters in the South China Sea.",
-        "course", "theatre",
-        "Course example of the brief's advice to challenge China in Southeast Asia, far from Russian territory: "
-        "Russia has no claims there, so the pressure falls on China alone.",
-        0, 1,
+        "course",
+        "theatre",
+        "Course example of the brief's advice to challenge China in Southeast Asia, far from Russian"
+        " territory: Russia has no claims there, so the pressure falls on China alone.",
+        0,
+        1,
     ),
     WedgeAction(
         "W11",
         "Draw attention to Russia's close ties with Vietnam and India, two of China's regional rivals.",
-        "brief", "theatre",
-        "The brief's third suggestion: Russia's relations with countries such as Vietnam and India could be used to "
-        "highlight where Russian and Chinese interests pull apart, the opposite of a shared threat.",
-        0, 1,
+        "brief",
+        "theatre",
+        "The brief's third suggestion: Russia's relations with countries such as Vietnam and India could be"
+        " used to highlight where Russian and Chinese interests pull apart, the opposite of a shared threat.",
+        0,
+        1,
     ),
     WedgeAction(
         "W12",
         "Sell more weapons to India for the defence of its border with China.",
-        "course", "theatre",
+        "course",
+        "theatre",
         "Course example: the pressure falls on China alone, in a region where Russia itself supplies India's "
         "forces, so it adds no threat that Moscow shares with Beijing.",
-        0, 1,
+        0,
+        1,
     ),
 )
 
@@ -205,8 +231,8 @@ def shared_threat_score(actions: pd.DataFrame) -> pd.Series:
         bad = actions.loc[values.isna() | ~values.isin([0, 1, 2]), col]
         if len(bad):
             raise ChartError(
-                f"The shared-threat score needs {col} scores of 0, 1 or 2 (not at all, indirectly, directly); "
-                f"got {bad.iloc[0]!r}."
+                f"The shared-threat score needs {col} scores of 0, 1 or 2 (not at all, indirectly, directly);"
+                f" got {bad.iloc[0]!r}."
             )
     return np.minimum(actions["russia"].astype(int), actions["china"].astype(int)).rename("shared")
 
@@ -237,7 +263,10 @@ def wedge_questions(actions: tuple[WedgeAction, ...] = WEDGE_ACTIONS) -> list[Qu
                 section="wedge",
                 objectives=("7.3",),
                 type="single",
-                prompt=f"{ORIGINS[a.origin].capitalize()}: {a.action} Which bin does the brief's logic put it in?",
+                prompt=(
+                    f"{ORIGINS[a.origin].capitalize()}: {a.action} Which bin does the brief's logic put"
+                    " it in?"
+                ),
                 options=options,
             )
         )
@@ -246,14 +275,20 @@ def wedge_questions(actions: tuple[WedgeAction, ...] = WEDGE_ACTIONS) -> list[Qu
 
 def wedge_quiz(actions: tuple[WedgeAction, ...] = WEDGE_ACTIONS) -> Quiz:
     """The sorting exercise, displayed like the course's self-check questions."""
-    return Quiz("07_us_response", wedge_questions(actions), title="Sort the actions: common threat or theatre-specific?")
+    return Quiz(
+        "07_us_response",
+        wedge_questions(actions),
+        title="Sort the actions: common threat or theatre-specific?",
+    )
 
 
 # --------------------------------------------------------------------------- the teaching-model chart
 def threat_map(actions: pd.DataFrame | None = None) -> Figure:
     """Teaching model: the actions on a grid of how directly each bears on Russia and on China."""
     df = wedge_table() if actions is None else actions.copy()
-    check_columns(df, ["id", "action", "origin", "bin", "reasoning", "russia", "china"], "The teaching-model chart")
+    check_columns(
+        df, ["id", "action", "origin", "bin", "reasoning", "russia", "china"], "The teaching-model chart"
+    )
     df = df.reset_index(drop=True)
     df["shared"] = shared_threat_score(df)
     df["number"] = range(1, len(df) + 1)
@@ -266,41 +301,98 @@ def threat_map(actions: pd.DataFrame | None = None) -> Figure:
         df.loc[cell.index, "x"] = cell["russia"].astype(float).to_numpy() + offsets
     df["sort"] = df["bin"].map(_BIN_SHORT).map(lambda s: f"The brief's logic: {s}")
     df["source"] = df["origin"].map(ORIGINS)
-    df["scores"] = [f"Russia {r} ({SCORE_LABELS[r]}), China {c} ({SCORE_LABELS[c]}); shared {s}" for r, c, s in zip(df["russia"], df["china"], df["shared"])]
-    points = df[["id", "label", "action", "source", "sort", "reasoning", "scores", "x", "y"]].astype({"id": "object", "label": "object"})
+    df["scores"] = [
+        f"Russia {r} ({SCORE_LABELS[r]}), China {c} ({SCORE_LABELS[c]}); shared {s}"
+        for r, c, s in zip(df["russia"], df["china"], df["shared"])
+    ]
+    points = df[["id", "label", "action", "source", "sort", "reasoning", "scores", "x", "y"]].astype(
+        {"id": "object", "label": "object"}
+    )
 
     pick = alt.param(
         name="action",
         value="all",
         bind=alt.binding_select(
             options=["all"] + list(df["id"]),
-            labels=["Show all"] + [f"{n}. {textwrap.shorten(a, 60, placeholder='…')}" for n, a in zip(df["number"], df["action"])],
+            labels=["Show all"]
+            + [
+                f"{n}. {textwrap.shorten(a, 60, placeholder='…')}" for n, a in zip(df["number"], df["action"])
+            ],
             name="Highlight an action ",
         ),
     )
     chosen = "action == 'all' || datum.id == action"
     scale = alt.Scale(domain=[-0.5, 2.5], nice=False, zero=False)
-    label_expr = "datum.value == 0 ? '0 not at all' : datum.value == 1 ? '1 indirectly' : datum.value == 2 ? '2 directly' : ''"
-    ax_x = alt.Axis(values=[0, 1, 2], labelExpr=label_expr, grid=False, title="Bears on Russia's security (course's score)")
-    ax_y = alt.Axis(values=[0, 1, 2], labelExpr=label_expr, grid=False, title="Bears on China's security (course's score)")
+    label_expr = (
+        "datum.value == 0 ? '0 not at all' : datum.value == 1 ? '1 indirectly' : datum.value == 2 ? '2"
+        " directly' : ''"
+    )
+    ax_x = alt.Axis(
+        values=[0, 1, 2],
+        labelExpr=label_expr,
+        grid=False,
+        title="Bears on Russia's security (course's score)",
+    )
+    ax_y = alt.Axis(
+        values=[0, 1, 2], labelExpr=label_expr, grid=False, title="Bears on China's security (course's score)"
+    )
     cells = pd.DataFrame(
-        [{"x0": r - 0.5, "x1": r + 0.5, "y0": c - 0.5, "y1": c + 0.5, "shared": min(r, c) >= 1,
-          "label": f"Shared-threat score {min(r, c)}"} for r in (0, 1, 2) for c in (0, 1, 2)]
+        [
+            {
+                "x0": r - 0.5,
+                "x1": r + 0.5,
+                "y0": c - 0.5,
+                "y1": c + 0.5,
+                "shared": min(r, c) >= 1,
+                "label": f"Shared-threat score {min(r, c)}",
+            }
+            for r in (0, 1, 2)
+            for c in (0, 1, 2)
+        ]
     )
-    grid = alt.Chart(cells).mark_rect(stroke="#bbbbbb").encode(
-        x=alt.X("x0:Q", scale=scale, axis=ax_x), x2="x1:Q",
-        y=alt.Y("y0:Q", scale=scale, axis=ax_y), y2="y1:Q",
-        color=alt.Color("shared:N", scale=alt.Scale(domain=[True, False], range=["#fbeee6", "#ffffff"]), legend=None),
-        tooltip=[alt.Tooltip("label:N", title="Cell")],
+    grid = (
+        alt.Chart(cells)
+        .mark_rect(stroke="#bbbbbb")
+        .encode(
+            x=alt.X("x0:Q", scale=scale, axis=ax_x),
+            x2="x1:Q",
+            y=alt.Y("y0:Q", scale=scale, axis=ax_y),
+            y2="y1:Q",
+            color=alt.Color(
+                "shared:N", scale=alt.Scale(domain=[True, False], range=["#fbeee6", "#ffffff"]), legend=None
+            ),
+            tooltip=[alt.Tooltip("label:N", title="Cell")],
+        )
     )
-    note = alt.Chart(pd.DataFrame({"x": [0.0, 0.0], "y": [0.1, -0.1], "t": ["Unshaded: at most one", "partner feels it (score 0)"]})).mark_text(
-        fontSize=11, color="#444444"
-    ).encode(x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="t:N")
-    colour = alt.Color("sort:N", scale=alt.Scale(domain=["The brief's logic: common threat", "The brief's logic: theatre-specific"],
-                                                 range=[PALETTE["vermillion"], PALETTE["blue"]]),
-                       legend=None)
-    shape = alt.Shape("sort:N", scale=alt.Scale(domain=["The brief's logic: common threat", "The brief's logic: theatre-specific"],
-                                                range=["triangle-up", "circle"]), legend=None)
+    note = (
+        alt.Chart(
+            pd.DataFrame(
+                {
+                    "x": [0.0, 0.0],
+                    "y": [0.1, -0.1],
+                    "t": ["Unshaded: at most one", "partner feels it (score 0)"],
+                }
+            )
+        )
+        .mark_text(fontSize=11, color="#444444")
+        .encode(x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="t:N")
+    )
+    colour = alt.Color(
+        "sort:N",
+        scale=alt.Scale(
+            domain=["The brief's logic: common threat", "The brief's logic: theatre-specific"],
+            range=[PALETTE["vermillion"], PALETTE["blue"]],
+        ),
+        legend=None,
+    )
+    shape = alt.Shape(
+        "sort:N",
+        scale=alt.Scale(
+            domain=["The brief's logic: common threat", "The brief's logic: theatre-specific"],
+            range=["triangle-up", "circle"],
+        ),
+        legend=None,
+    )
     tooltip = [
         alt.Tooltip("label:N", title="Action"),
         alt.Tooltip("action:N", title="What"),
@@ -309,16 +401,44 @@ def threat_map(actions: pd.DataFrame | None = None) -> Figure:
         alt.Tooltip("scores:N", title="Teaching model"),
     ]
     opacity = alt.condition(chosen, alt.value(1), alt.value(0.15))
-    marks = alt.Chart(points).mark_point(filled=True, size=220, stroke="#222222", strokeWidth=0.6).encode(
-        x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), color=colour, shape=shape, opacity=opacity, tooltip=tooltip
+    marks = (
+        alt.Chart(points)
+        .mark_point(filled=True, size=220, stroke="#222222", strokeWidth=0.6)
+        .encode(
+            x=alt.X("x:Q", scale=scale),
+            y=alt.Y("y:Q", scale=scale),
+            color=colour,
+            shape=shape,
+            opacity=opacity,
+            tooltip=tooltip,
+        )
     )
-    nums = alt.Chart(points).mark_text(dy=-15, fontSize=12, fontWeight="bold", color="#222222").encode(
-        x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="label:N", opacity=opacity, tooltip=tooltip
+    nums = (
+        alt.Chart(points)
+        .mark_text(dy=-15, fontSize=12, fontWeight="bold", color="#222222")
+        .encode(
+            x=alt.X("x:Q", scale=scale),
+            y=alt.Y("y:Q", scale=scale),
+            text="label:N",
+            opacity=opacity,
+            tooltip=tooltip,
+        )
     )
-    grid_chart = alt.layer(grid, note, marks, nums).resolve_scale(color="independent").properties(width=WIDTH, height=360)
+    grid_chart = (
+        alt.layer(grid, note, marks, nums)
+        .resolve_scale(color="independent")
+        .properties(width=WIDTH, height=360)
+    )
 
-    lines = [{"key": "all", "line": i, "text": t, "bold": True}
-             for i, t in enumerate(textwrap.wrap("Choose an action in the menu below (or hover over a point) to read the brief's reasoning.", 64))]
+    lines = [
+        {"key": "all", "line": i, "text": t, "bold": True}
+        for i, t in enumerate(
+            textwrap.wrap(
+                "Choose an action in the menu below (or hover over a point) to read the brief's reasoning.",
+                64,
+            )
+        )
+    ]
     for r in df.itertuples():
         where = "from the brief: " if r.origin == "brief" else "course example; by the brief's logic: "
         head = textwrap.wrap(f"{r.number}. {r.action} ({where}{_BIN_SHORT[r.bin]})", 64)
@@ -329,30 +449,45 @@ def threat_map(actions: pd.DataFrame | None = None) -> Figure:
 
     agree = int((df["shared"].map(lambda s: "common" if s >= 1 else "theatre") == df["bin"]).sum())
     n_both = int((df["shared"] == 2).sum())
-    chart = alt.vconcat(grid_chart, panel, spacing=10).add_params(pick).properties(
-        title=alt.Title(
-            "Teaching model: how shared is the threat?",
-            subtitle=["The course's scores, not the brief's. Orange triangles: the brief's",
-                      "common threats; blue circles: its theatre-specific actions.",
-                      "Shaded cells: both partners feel the action. Hover or pick one",
-                      "in the menu to read the brief's reasoning."],
+    chart = (
+        alt.vconcat(grid_chart, panel, spacing=10)
+        .add_params(pick)
+        .properties(
+            title=alt.Title(
+                "Teaching model: how shared is the threat?",
+                subtitle=[
+                    "The course's scores, not the brief's. Orange triangles: the brief's",
+                    "common threats; blue circles: its theatre-specific actions.",
+                    "Shaded cells: both partners feel the action. Hover or pick one",
+                    "in the menu to read the brief's reasoning.",
+                ],
+            )
         )
     )
     return Figure(
         chart,
         title=(
-            "Teaching model: the actions the brief says push Russia and China together are those both partners feel"
+            "Teaching model: the actions the brief says push Russia and China together are those both"
+            " partners feel"
             if agree == len(df)
-            else f"Teaching model: the shared-threat score matches the brief's sort for {agree} of {len(df)} actions"
+            else (
+                f"Teaching model: the shared-threat score matches the brief's sort for {agree} of {len(df)}"
+                " actions"
+            )
         ),
         description=(
-            f"A teaching model (the course's scores, not the brief's) places {len(df)} US actions on a grid of how "
-            f"directly each bears on Russia's security (across) and on China's (up), from 0 (not at all) to 2 "
-            f"(directly). The shared-threat score is the smaller of the two; a score of 1 or more counts as a "
-            f"common threat, and on that rule the model matches the brief's sort for {agree} of {len(df)} actions. "
-            f"{n_both} actions bear directly on both countries (score 2)."
+            f"A teaching model (the course's scores, not the brief's) places {len(df)} US actions on a grid"
+            " of how directly each bears on Russia's security (across) and on China's (up), from 0 (not at"
+            " all) to 2 (directly). The shared-threat score is the smaller of the two; a score of 1 or more"
+            f" counts as a common threat, and on that rule the model matches the brief's sort for {agree} of"
+            f" {len(df)} actions. {n_both} actions bear directly on both countries (score 2)."
         ),
         height=470 + panel.height + 32,  # the grid, the text panel and the gap
-        source="Actions and reasoning: Gorenburg (2020), section 'How Should the United States Respond?', and course examples; scores: the course",
-        controls_note="Control: a menu that highlights one action and shows the brief's reasoning under the grid.",
+        source=(
+            "Actions and reasoning: Gorenburg (2020), section 'How Should the United States Respond?', and"
+            " course examples; scores: the course"
+        ),
+        controls_note=(
+            "Control: a menu that highlights one action and shows the brief's reasoning under the grid."
+        ),
     )

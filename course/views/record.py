@@ -29,7 +29,8 @@ import ipywidgets as w
 import pandas as pd
 
 from course.tables import Table, table
-from course.validation import ChartError, check_columns as _check_columns
+from course.validation import ChartError
+from course.validation import check_columns as _check_columns
 from course.widgets import InputError, LiveView, live, message_html, parse_probability
 
 # Altair (and course.charts, which imports it) is imported only by timeline():
@@ -85,7 +86,18 @@ BRIEF_LEVELS: dict[str, float] = {"high": 0.7, "medium": 0.5, "low": 0.1}
 #: Confidence levels of the developments table, weakest first.
 CONFIDENCE_ORDER = ("low", "medium", "high")
 
-DEV_COLUMNS = ["event_id", "date", "event", "scenario_id", "claim", "domain", "outcome", "publisher", "confidence", "source_url"]
+DEV_COLUMNS = [
+    "event_id",
+    "date",
+    "event",
+    "scenario_id",
+    "claim",
+    "domain",
+    "outcome",
+    "publisher",
+    "confidence",
+    "source_url",
+]
 SCEN_COLUMNS = ["scenario_id", "parent_id", "title", "probability"]
 SOURCE = "Course developments table (each row names its original publisher); see data/developments.csv"
 INVASION = pd.Timestamp("2022-02-24")
@@ -187,7 +199,9 @@ def outcome_counts(developments: pd.DataFrame, scenarios: pd.DataFrame) -> pd.Da
     return counts.reset_index().rename(columns={"group": "Bears on"})
 
 
-def developments_table(developments: pd.DataFrame, scenarios: pd.DataFrame, keys: Sequence[str] | None = None) -> Table:
+def developments_table(
+    developments: pd.DataFrame, scenarios: pd.DataFrame, keys: Sequence[str] | None = None
+) -> Table:
     """The developments (all, or those bearing on ``keys``) with date, outcome and source."""
     d = _prepare(developments, scenarios)
     if keys is not None:
@@ -211,11 +225,21 @@ def developments_table(developments: pd.DataFrame, scenarios: pd.DataFrame, keys
     return table(out, caption=f"Developments {what}, by date ({len(out)} rows)", source=SOURCE)
 
 
-def timeline(developments: pd.DataFrame, scenarios: pd.DataFrame) -> "Figure":  # noqa: F821 (imported lazily)
+def timeline(developments: pd.DataFrame, scenarios: pd.DataFrame) -> Figure:  # noqa: F821 (imported lazily)
     """Developments on a date axis, filterable by scenario or judgement, domain and years."""
     import altair as alt
 
-    from course.charts import PALETTE, YEAR_HI, YEAR_LO, Figure, check_columns as chart_columns, year_filter, year_range
+    from course.charts import (
+        PALETTE,
+        YEAR_HI,
+        YEAR_LO,
+        Figure,
+        year_filter,
+        year_range,
+    )
+    from course.charts import (
+        check_columns as chart_columns,
+    )
 
     chart_columns(developments, DEV_COLUMNS, "The developments timeline")
     chart_columns(scenarios, SCEN_COLUMNS, "The developments timeline (scenarios)")
@@ -243,11 +267,27 @@ def timeline(developments: pd.DataFrame, scenarios: pd.DataFrame) -> "Figure":  
     data = d.assign(
         date=d["date"].dt.strftime("%Y-%m-%d"),
         when=d["date"].map(lambda t: f"{t.day} {t:%b %Y}"),
-    )[["event_id", "date", "when", "year", "event", "bears_key", "bears_on", "group", "domain",
-       "outcome_label", "publisher", "confidence"]]
+    )[
+        [
+            "event_id",
+            "date",
+            "when",
+            "year",
+            "event",
+            "bears_key",
+            "bears_on",
+            "group",
+            "domain",
+            "outcome_label",
+            "publisher",
+            "confidence",
+        ]
+    ]
     order = [g for g in _group_order(scenarios) if g in set(d["group"])]
     x_scale = alt.Scale(domain={"expr": f"[datetime({YEAR_LO}, 0, 1), datetime({YEAR_HI}, 11, 31)]"})
-    x = alt.X("date:T", title="Date of the development", scale=x_scale, axis=alt.Axis(format="%Y", tickCount="year"))
+    x = alt.X(
+        "date:T", title="Date of the development", scale=x_scale, axis=alt.Axis(format="%Y", tickCount="year")
+    )
     y = alt.Y("group:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
     legend_domain = [v[0] for v in OUTCOMES.values()]
     colour = alt.Color(
@@ -283,7 +323,9 @@ def timeline(developments: pd.DataFrame, scenarios: pd.DataFrame) -> "Figure":  
             alt.Tooltip("event_id:N", title="ID"),
         ],
     )
-    marker = pd.DataFrame({"date": [INVASION.strftime("%Y-%m-%d")], "label": ["Invasion of Ukraine, 24 Feb 2022"]})
+    marker = pd.DataFrame(
+        {"date": [INVASION.strftime("%Y-%m-%d")], "label": ["Invasion of Ukraine, 24 Feb 2022"]}
+    )
     rule = (
         alt.Chart(marker)
         .transform_filter(f"year(datum.date) >= {YEAR_LO} && year(datum.date) <= {YEAR_HI}")
@@ -304,7 +346,10 @@ def timeline(developments: pd.DataFrame, scenarios: pd.DataFrame) -> "Figure":  
             height=34 * len(order),
             title=alt.Title(
                 f"The record, {d['date'].min():%b %Y} to {d['date'].max():%b %Y}",
-                subtitle=["Choose a judgement or scenario and a domain below;", "hover over a point for the event and its source."],
+                subtitle=[
+                    "Choose a judgement or scenario and a domain below;",
+                    "hover over a point for the event and its source.",
+                ],
             ),
         )
     )
@@ -320,15 +365,21 @@ def timeline(developments: pd.DataFrame, scenarios: pd.DataFrame) -> "Figure":  
     else:
         joint = "Joint patrols or exercises appear in " + ", ".join(map(str, joint_years))
     top = [short[g] for g in miss_groups.index[:3]]
-    title = f"{joint}; most events judged not as described concern {', '.join(top[:-1])} and {top[-1]}" if len(top) > 1 else (
-        f"{joint}; the events judged not as described concern {top[0]}" if top else f"{joint}; no event was judged not as described")
+    title = (
+        f"{joint}; most events judged not as described concern {', '.join(top[:-1])} and {top[-1]}"
+        if len(top) > 1
+        else (
+            f"{joint}; the events judged not as described concern {top[0]}"
+            if top
+            else f"{joint}; no event was judged not as described"
+        )
+    )
     description = (
-        f"{n} developments from {_day(d['date'].min())} to {_day(d['date'].max())}: "
-        f"{by_outcome.get('as-described', 0)} happened as the brief described, {by_outcome.get('partly', 0)} partly, "
-        f"{by_outcome.get('not-as-described', 0)} not as described and {by_outcome.get('contradicts', 0)} contradicted it "
-        f"(the course's judgements). {joint}. The events judged not as described fall under "
-        + ", ".join(f"{g} ({k})" for g, k in miss_groups.items())
-        + "."
+        f"{n} developments from {_day(d['date'].min())} to {_day(d['date'].max())}:"
+        f" {by_outcome.get('as-described', 0)} happened as the brief described, {by_outcome.get('partly', 0)}"
+        f" partly, {by_outcome.get('not-as-described', 0)} not as described and"
+        f" {by_outcome.get('contradicts', 0)} contradicted it (the course's judgements). {joint}. The events"
+        " judged not as described fall under " + ", ".join(f"{g} ({k})" for g, k in miss_groups.items()) + "."
     )
     return Figure(
         chart,
@@ -336,7 +387,9 @@ def timeline(developments: pd.DataFrame, scenarios: pd.DataFrame) -> "Figure":  
         description=description,
         height=34 * len(order) + 250,
         source=SOURCE,
-        controls_note="Controls: a menu for the judgement or scenario, a menu for the domain, and two year sliders.",
+        controls_note=(
+            "Controls: a menu for the judgement or scenario, a menu for the domain, and two year sliders."
+        ),
     )
 
 
@@ -349,7 +402,9 @@ def _sub_scenarios(scenarios: pd.DataFrame) -> pd.DataFrame:
     return subs
 
 
-def scenario_outcomes(developments: pd.DataFrame, scenarios: pd.DataFrame, min_confidence: str = "low") -> pd.DataFrame:
+def scenario_outcomes(
+    developments: pd.DataFrame, scenarios: pd.DataFrame, min_confidence: str = "low"
+) -> pd.DataFrame:
     """One outcome per sub-scenario, by the course's rule.
 
     **Rule.** A sub-scenario *happened* (outcome 1) if at least one development
@@ -361,9 +416,11 @@ def scenario_outcomes(developments: pd.DataFrame, scenarios: pd.DataFrame, min_c
     """
     check_columns(developments, DEV_COLUMNS, "The forecast audit (developments)")
     if min_confidence not in CONFIDENCE_ORDER:
-        raise InputError(f"min_confidence must be one of {', '.join(CONFIDENCE_ORDER)}, got {min_confidence!r}.")
+        raise InputError(
+            f"min_confidence must be one of {', '.join(CONFIDENCE_ORDER)}, got {min_confidence!r}."
+        )
     subs = _sub_scenarios(scenarios)
-    allowed = set(CONFIDENCE_ORDER[CONFIDENCE_ORDER.index(min_confidence):])
+    allowed = set(CONFIDENCE_ORDER[CONFIDENCE_ORDER.index(min_confidence) :])
     rows = []
     for s in subs.itertuples():
         linked = developments[developments["scenario_id"] == s.scenario_id].sort_values("date")
@@ -372,9 +429,12 @@ def scenario_outcomes(developments: pd.DataFrame, scenarios: pd.DataFrame, min_c
         if len(hits):
             why = "Recorded as described: " + ", ".join(hits["event_id"])
         elif len(linked):
-            why = "None recorded as described" + (
-                f" at {min_confidence} confidence or above" if min_confidence != "low" else ""
-            ) + ". Linked: " + ", ".join(f"{r.event_id} ({r.outcome}, {r.confidence})" for r in linked.itertuples())
+            why = (
+                "None recorded as described"
+                + (f" at {min_confidence} confidence or above" if min_confidence != "low" else "")
+                + ". Linked: "
+                + ", ".join(f"{r.event_id} ({r.outcome}, {r.confidence})" for r in linked.itertuples())
+            )
         else:
             why = "No development in the table is linked to it"
         rows.append(
@@ -412,7 +472,9 @@ def _as_mapping(values: Any, ids: Sequence[str], what: str) -> dict[str, Any]:
     if values is None:
         raise InputError(f"No {what} given: give one per scenario ({', '.join(ids)}).")
     if isinstance(values, (str, bytes)):
-        raise InputError(f"The {what} must be one number per scenario, not a single piece of text ({values!r}).")
+        raise InputError(
+            f"The {what} must be one number per scenario, not a single piece of text ({values!r})."
+        )
     if isinstance(values, pd.Series) or isinstance(values, Mapping):
         items = dict(values.items())
         keys = [str(k) for k in items]
@@ -424,12 +486,16 @@ def _as_mapping(values: Any, ids: Sequence[str], what: str) -> dict[str, Any]:
                 parts.append(f"missing scenario id(s): {', '.join(missing)}")
             if extra:
                 parts.append(f"unknown scenario id(s): {', '.join(extra)}")
-            raise InputError(f"The {what} do not match the scenarios ({'; '.join(parts)}). Expected: {', '.join(ids)}.")
+            raise InputError(
+                f"The {what} do not match the scenarios ({'; '.join(parts)}). Expected: {', '.join(ids)}."
+            )
         return {str(k): v for k, v in items.items()}
     try:
         seq = list(values)
     except TypeError:
-        raise InputError(f"The {what} must be a mapping or a list of numbers, got {type(values).__name__}.") from None
+        raise InputError(
+            f"The {what} must be a mapping or a list of numbers, got {type(values).__name__}."
+        ) from None
     if len(seq) != len(ids):
         raise InputError(
             f"Expected {len(ids)} {what}, one per scenario ({', '.join(ids)}), but got {len(seq)}."
@@ -483,7 +549,9 @@ def _parse_outcomes(outcomes: Any, ids: Sequence[str] | None = None) -> dict[str
         try:
             f = float(v)
         except (TypeError, ValueError):
-            raise InputError(f"Outcome for {sid} is {v!r}; an outcome is 1 (happened) or 0 (did not).") from None
+            raise InputError(
+                f"Outcome for {sid} is {v!r}; an outcome is 1 (happened) or 0 (did not)."
+            ) from None
         if math.isnan(f) or f not in (0.0, 1.0):
             raise InputError(f"Outcome for {sid} is {v!r}; an outcome is 1 (happened) or 0 (did not).")
         out[sid] = int(f)
@@ -533,7 +601,10 @@ def baseline_forecasts(outcomes: pd.DataFrame) -> dict[str, dict[str, float]]:
     ids = list(outcomes["scenario_id"])
     unknown = sorted(set(outcomes["brief_level"]) - set(BRIEF_LEVELS))
     if unknown:
-        raise InputError(f"Unknown probability level(s) {', '.join(map(str, unknown))}; expected {', '.join(BRIEF_LEVELS)}.")
+        raise InputError(
+            f"Unknown probability level(s) {', '.join(map(str, unknown))}; expected"
+            f" {', '.join(BRIEF_LEVELS)}."
+        )
     rate = float(outcomes["outcome"].mean())
     return {
         "Everything 0.5": {i: 0.5 for i in ids},
@@ -544,7 +615,9 @@ def baseline_forecasts(outcomes: pd.DataFrame) -> dict[str, dict[str, float]]:
     }
 
 
-def compare_with_baselines(forecasts: Any, outcomes: pd.DataFrame, label: str = "Your forecasts") -> pd.DataFrame:
+def compare_with_baselines(
+    forecasts: Any, outcomes: pd.DataFrame, label: str = "Your forecasts"
+) -> pd.DataFrame:
     """Brier scores of ``forecasts`` (if given) and of the three baselines, best first."""
     rows = []
     if forecasts is not None:
@@ -558,7 +631,10 @@ def compare_with_baselines(forecasts: Any, outcomes: pd.DataFrame, label: str = 
 def _html_table(head: Sequence[str], rows: Sequence[Sequence[str]], caption: str) -> str:
     h = "".join(f"<th scope='col'>{html.escape(c)}</th>" for c in head)
     b = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
-    return f"<table class='course-table'><caption>{html.escape(caption)}</caption><thead><tr>{h}</tr></thead><tbody>{b}</tbody></table>"
+    return (
+        f"<table class='course-table'><caption>{html.escape(caption)}</caption>"
+        f"<thead><tr>{h}</tr></thead><tbody>{b}</tbody></table>"
+    )
 
 
 def _result_html(forecasts: Mapping[str, float], outcomes: pd.DataFrame) -> str:
@@ -566,7 +642,10 @@ def _result_html(forecasts: Mapping[str, float], outcomes: pd.DataFrame) -> str:
     st = score_table(forecasts, outcomes, titles)
     per = _html_table(
         ["Scenario", "Your forecast", "Outcome (1 = happened)", "Squared error"],
-        [[f"{r.scenario_id} · {r.title}", f"{r.forecast:.2f}", str(r.outcome), f"{r.squared_error:.3f}"] for r in st.itertuples()],
+        [
+            [f"{r.scenario_id} · {r.title}", f"{r.forecast:.2f}", str(r.outcome), f"{r.squared_error:.3f}"]
+            for r in st.itertuples()
+        ],
         "Your forecasts scored scenario by scenario",
     )
     comp = compare_with_baselines(forecasts, outcomes)
@@ -583,14 +662,23 @@ def _result_html(forecasts: Mapping[str, float], outcomes: pd.DataFrame) -> str:
 
 def _starting_html(outcomes: pd.DataFrame) -> str:
     rows = [[f"{r.scenario_id}", r.title, r.brief_level, "(0 to 1)"] for r in outcomes.itertuples()]
-    form = _html_table(["Scenario", "Title", "Brief's level", "Your forecast"], rows, "The nine sub-scenarios to forecast")
+    form = _html_table(
+        ["Scenario", "Title", "Brief's level", "Your forecast"], rows, "The nine sub-scenarios to forecast"
+    )
     comp = compare_with_baselines(None, outcomes)
     cmp_html = _html_table(
         ["Baseline", "Brier score (lower is better)"],
         [[r.forecaster, f"{r.brier_score:.3f}"] for r in comp.itertuples()],
         "The baselines' Brier scores, for comparison",
     )
-    return form + message_html("Type one probability from 0 to 1 for each scenario; the table of squared errors and your Brier score appear when all nine are valid.") + cmp_html
+    return (
+        form
+        + message_html(
+            "Type one probability from 0 to 1 for each scenario; the table of squared errors and your Brier"
+            " score appear when all nine are valid."
+        )
+        + cmp_html
+    )
 
 
 def scorer(outcomes: pd.DataFrame, page: str = PAGE) -> LiveView:

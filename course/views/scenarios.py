@@ -24,8 +24,9 @@ from __future__ import annotations
 import html
 import math
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import altair as alt
 import ipywidgets as w
@@ -82,14 +83,23 @@ SUBSETS: dict[str, str] = {
 }
 
 SCENARIO_COLUMNS = ["scenario_id", "parent_id", "title", "description", "impact", "probability"]
-SOURCE = "Gorenburg (2020), section 'Scenarios for Future Russia-China Military Cooperation'; course data table scenarios"
+SOURCE = (
+    "Gorenburg (2020), section 'Scenarios for Future Russia-China Military Cooperation'; course data table"
+    " scenarios"
+)
 
 #: One colour and one label per top-level scenario (colour never alone: the
 #: points also carry their identifiers as text).
 #: Drawing width in pixels: the book's text column is about 600 px wide, axes included.
 WIDTH = 460
 
-_FAMILY_COLOURS = [PALETTE["blue"], PALETTE["orange"], PALETTE["vermillion"], PALETTE["green"], PALETTE["purple"]]
+_FAMILY_COLOURS = [
+    PALETTE["blue"],
+    PALETTE["orange"],
+    PALETTE["vermillion"],
+    PALETTE["green"],
+    PALETTE["purple"],
+]
 
 
 # --------------------------------------------------------------------------- the brief's placement
@@ -112,13 +122,17 @@ def placement(scenarios: pd.DataFrame) -> pd.DataFrame:
         levels = pd.Series([_level(v) for v in df[col]], index=df.index, dtype="object")
         bad = sorted(set(levels) - set(LEVELS))
         if bad:
-            raise ChartError(f"The scenario matrix: column {col} has {', '.join(bad)}; use low, medium or high.")
+            raise ChartError(
+                f"The scenario matrix: column {col} has {', '.join(bad)}; use low, medium or high."
+            )
         df[col] = levels
     df["parent_id"] = df["parent_id"].astype("object").where(df["parent_id"].notna(), None)
     ids = set(df["scenario_id"])
     orphans = sorted(str(p) for p in df["parent_id"].dropna() if p not in ids)
     if orphans:
-        raise ChartError(f"The scenario matrix: parent_id {', '.join(orphans)} is not a scenario in the table.")
+        raise ChartError(
+            f"The scenario matrix: parent_id {', '.join(orphans)} is not a scenario in the table."
+        )
     df["family"] = [p if p is not None else s for s, p in zip(df["scenario_id"], df["parent_id"])]
     df["kind"] = ["sub-scenario" if p is not None else "scenario" for p in df["parent_id"]]
     df["impact_rank"] = [_RANK[v] for v in df["impact"]]
@@ -151,7 +165,21 @@ def matrix(scenarios: pd.DataFrame) -> Figure:
     p = placement(scenarios)
     families = list(dict.fromkeys(p["family"]))
     colours = {f: _FAMILY_COLOURS[i % len(_FAMILY_COLOURS)] for i, f in enumerate(families)}
-    points = p[["scenario_id", "parent_id", "family", "kind", "title", "description", "impact", "probability", "cell", "x", "y"]].copy()
+    points = p[
+        [
+            "scenario_id",
+            "parent_id",
+            "family",
+            "kind",
+            "title",
+            "description",
+            "impact",
+            "probability",
+            "cell",
+            "x",
+            "y",
+        ]
+    ].copy()
     points["parent_id"] = points["parent_id"].fillna("")
     points = points.astype({c: "object" for c in points.columns if c not in ("x", "y")})
 
@@ -167,28 +195,61 @@ def matrix(scenarios: pd.DataFrame) -> Figure:
     scale_x = alt.Scale(domain=[0.5, 3.5], nice=False, zero=False)
     scale_y = alt.Scale(domain=[0.5, 3.5], nice=False, zero=False)
     label_expr = "datum.value == 1 ? 'Low' : datum.value == 2 ? 'Medium' : datum.value == 3 ? 'High' : ''"
-    axis_x = alt.Axis(values=[1, 2, 3], labelExpr=label_expr, grid=False, title="Probability (the brief's ranking)", labelFontSize=13)
-    axis_y = alt.Axis(values=[1, 2, 3], labelExpr=label_expr, grid=False, title="Impact on US interests (the brief's ranking)", labelFontSize=13)
+    axis_x = alt.Axis(
+        values=[1, 2, 3],
+        labelExpr=label_expr,
+        grid=False,
+        title="Probability (the brief's ranking)",
+        labelFontSize=13,
+    )
+    axis_y = alt.Axis(
+        values=[1, 2, 3],
+        labelExpr=label_expr,
+        grid=False,
+        title="Impact on US interests (the brief's ranking)",
+        labelFontSize=13,
+    )
 
     cells = pd.DataFrame(
         [
-            {"x0": px - 0.5, "x1": px + 0.5, "y0": iy - 0.5, "y1": iy + 0.5, "diag": px + iy == 4,
-             "label": f"{LEVELS[iy - 1].capitalize()} impact, {LEVELS[px - 1]} probability"}
-            for px in (1, 2, 3) for iy in (1, 2, 3)
+            {
+                "x0": px - 0.5,
+                "x1": px + 0.5,
+                "y0": iy - 0.5,
+                "y1": iy + 0.5,
+                "diag": px + iy == 4,
+                "label": f"{LEVELS[iy - 1].capitalize()} impact, {LEVELS[px - 1]} probability",
+            }
+            for px in (1, 2, 3)
+            for iy in (1, 2, 3)
         ]
     )
-    grid = alt.Chart(cells).mark_rect(stroke="#bbbbbb", strokeWidth=1).encode(
-        x=alt.X("x0:Q", scale=scale_x, axis=axis_x),
-        x2="x1:Q",
-        y=alt.Y("y0:Q", scale=scale_y, axis=axis_y),
-        y2="y1:Q",
-        color=alt.Color("diag:N", scale=alt.Scale(domain=[True, False], range=["#eef3f8", "#ffffff"]), legend=None),
-        tooltip=[alt.Tooltip("label:N", title="Cell")],
+    grid = (
+        alt.Chart(cells)
+        .mark_rect(stroke="#bbbbbb", strokeWidth=1)
+        .encode(
+            x=alt.X("x0:Q", scale=scale_x, axis=axis_x),
+            x2="x1:Q",
+            y=alt.Y("y0:Q", scale=scale_y, axis=axis_y),
+            y2="y1:Q",
+            color=alt.Color(
+                "diag:N", scale=alt.Scale(domain=[True, False], range=["#eef3f8", "#ffffff"]), legend=None
+            ),
+            tooltip=[alt.Tooltip("label:N", title="Cell")],
+        )
     )
-    diag_label = alt.Chart(
-        pd.DataFrame({"x": [3.0] * 3, "y": [3.14, 3.0, 2.86], "t": ["Shaded cells:", "the brief's diagonal", "(likelier, less damaging)"]})
-    ).mark_text(fontSize=11, color="#444444").encode(
-        x=alt.X("x:Q", scale=scale_x), y=alt.Y("y:Q", scale=scale_y), text="t:N"
+    diag_label = (
+        alt.Chart(
+            pd.DataFrame(
+                {
+                    "x": [3.0] * 3,
+                    "y": [3.14, 3.0, 2.86],
+                    "t": ["Shaded cells:", "the brief's diagonal", "(likelier, less damaging)"],
+                }
+            )
+        )
+        .mark_text(fontSize=11, color="#444444")
+        .encode(x=alt.X("x:Q", scale=scale_x), y=alt.Y("y:Q", scale=scale_y), text="t:N")
     )
     highlight = alt.condition(chosen, alt.value(1), alt.value(0.15))
     tooltip = [
@@ -202,28 +263,47 @@ def matrix(scenarios: pd.DataFrame) -> Figure:
         scale=alt.Scale(domain=families, range=[colours[f] for f in families]),
         legend=None,
     )
-    marks = alt.Chart(points).mark_point(filled=True, stroke="#222222", strokeWidth=0.8).encode(
-        x=alt.X("x:Q", scale=scale_x),
-        y=alt.Y("y:Q", scale=scale_y),
-        color=colour,
-        shape=alt.Shape("kind:N", scale=alt.Scale(domain=["scenario", "sub-scenario"], range=["square", "circle"]),
-                        legend=None),
-        size=alt.Size("kind:N", scale=alt.Scale(domain=["scenario", "sub-scenario"], range=[380, 170]), legend=None),
-        opacity=highlight,
-        tooltip=tooltip,
+    marks = (
+        alt.Chart(points)
+        .mark_point(filled=True, stroke="#222222", strokeWidth=0.8)
+        .encode(
+            x=alt.X("x:Q", scale=scale_x),
+            y=alt.Y("y:Q", scale=scale_y),
+            color=colour,
+            shape=alt.Shape(
+                "kind:N",
+                scale=alt.Scale(domain=["scenario", "sub-scenario"], range=["square", "circle"]),
+                legend=None,
+            ),
+            size=alt.Size(
+                "kind:N", scale=alt.Scale(domain=["scenario", "sub-scenario"], range=[380, 170]), legend=None
+            ),
+            opacity=highlight,
+            tooltip=tooltip,
+        )
     )
-    ids = alt.Chart(points).mark_text(dy=-17, fontSize=12, fontWeight="bold", color="#222222").encode(
-        x=alt.X("x:Q", scale=scale_x),
-        y=alt.Y("y:Q", scale=scale_y),
-        text="scenario_id:N",
-        opacity=highlight,
-        tooltip=tooltip,
+    ids = (
+        alt.Chart(points)
+        .mark_text(dy=-17, fontSize=12, fontWeight="bold", color="#222222")
+        .encode(
+            x=alt.X("x:Q", scale=scale_x),
+            y=alt.Y("y:Q", scale=scale_y),
+            text="scenario_id:N",
+            opacity=highlight,
+            tooltip=tooltip,
+        )
     )
-    grid_chart = alt.layer(grid, diag_label, marks, ids).resolve_scale(color="independent").properties(width=WIDTH, height=360)
+    grid_chart = (
+        alt.layer(grid, diag_label, marks, ids)
+        .resolve_scale(color="independent")
+        .properties(width=WIDTH, height=360)
+    )
 
     # the description panel under the grid: one text line per row of wrapped text
     lines = []
-    for i, t in enumerate(_wrapped("Choose a scenario in the menu below (or hover over a point) to read what it involves.", 64)):
+    for i, t in enumerate(
+        _wrapped("Choose a scenario in the menu below (or hover over a point) to read what it involves.", 64)
+    ):
         lines.append({"key": "all", "line": i, "text": t, "bold": True})
     for r in p.itertuples():
         if r.kind == "scenario":
@@ -242,7 +322,9 @@ def matrix(scenarios: pd.DataFrame) -> Figure:
         .agg(cell=("cell", "first"), subs=("kind", lambda k: int((k == "sub-scenario").sum())))
         .reset_index()
     )
-    parts = "; ".join(f"{r.family} and its {r.subs} sub-scenarios in the {r.cell.lower()} cell" for r in counts.itertuples())
+    parts = "; ".join(
+        f"{r.family} and its {r.subs} sub-scenarios in the {r.cell.lower()} cell" for r in counts.itertuples()
+    )
     finding = (
         "the three scenarios lie on the diagonal: the likelier, the less damaging"
         if off_diagonal == 0
@@ -254,22 +336,28 @@ def matrix(scenarios: pd.DataFrame) -> Figure:
         .properties(
             title=alt.Title(
                 "The brief's scenario matrix",
-                subtitle=["Squares: the three scenarios; circles: their sub-scenarios.",
-                          "Hover over a point, or pick one in the menu, to read it."],
+                subtitle=[
+                    "Squares: the three scenarios; circles: their sub-scenarios.",
+                    "Hover over a point, or pick one in the menu, to read it.",
+                ],
             )
         )
     )
     return Figure(
         chart,
-        title=f"The brief places its {len(families)} scenarios on one diagonal: the likelier, the less damaging",
+        title=(
+            f"The brief places its {len(families)} scenarios on one diagonal: the likelier, the less damaging"
+        ),
         description=(
-            f"A three-by-three grid of probability (across) against impact on US interests (up), with "
+            "A three-by-three grid of probability (across) against impact on US interests (up), with "
             f"{len(families)} scenarios (squares) and {n_sub} sub-scenarios (circles) at the brief's "
             f"placement: {parts}. Every sub-scenario shares its scenario's cell, and {finding}."
         ),
         height=470 + panel.height + 32,  # the grid, the text panel and the gap
         source=SOURCE,
-        controls_note="Control: a menu that highlights one scenario and shows its description under the grid.",
+        controls_note=(
+            "Control: a menu that highlights one scenario and shows its description under the grid."
+        ),
     )
 
 
@@ -320,7 +408,8 @@ def validate_ratings(ratings: Any) -> pd.DataFrame:
         ratings = pd.DataFrame(rows, columns=["scenario_id", "probability", "impact"])
     if not isinstance(ratings, pd.DataFrame):
         raise InputError(
-            f"The ratings must be a table (DataFrame) or a dict such as {{'S1': (0.7, 1)}}, got {type(ratings).__name__}."
+            "The ratings must be a table (DataFrame) or a dict such as {'S1': (0.7, 1)}, got"
+            f" {type(ratings).__name__}."
         )
     missing = [c for c in ("scenario_id", "probability", "impact") if c not in ratings.columns]
     if missing:
@@ -394,11 +483,13 @@ def inverse_check(ratings: Any) -> InverseCheck:
     """
     r = validate_ratings(ratings)
     if len(r) < 2:
-        raise InputError("Rate at least two scenarios: the inverse relation compares scenarios with each other.")
+        raise InputError(
+            "Rate at least two scenarios: the inverse relation compares scenarios with each other."
+        )
     violations, inverse = [], 0
     rows = list(r.itertuples(index=False))
     for i, a in enumerate(rows):
-        for b in rows[i + 1:]:
+        for b in rows[i + 1 :]:
             if a.probability == b.probability or a.impact == b.impact:
                 continue
             likely, unlikely = (a, b) if a.probability > b.probability else (b, a)
@@ -408,7 +499,9 @@ def inverse_check(ratings: Any) -> InverseCheck:
                 inverse += 1
     rho = _rank_correlation(r["probability"], r["impact"])
     if violations:
-        shown = "; ".join(f"{a} is rated both more likely and more damaging than {b}" for a, b in violations[:3])
+        shown = "; ".join(
+            f"{a} is rated both more likely and more damaging than {b}" for a, b in violations[:3]
+        )
         extra = len(violations) - 3
         more = f" (and {extra} more pair{'s' if extra != 1 else ''})" if extra > 0 else ""
         reason = f"Impact rises with probability somewhere: {shown}{more}."
@@ -421,8 +514,8 @@ def inverse_check(ratings: Any) -> InverseCheck:
         keeps = False
     else:
         reason = (
-            f"Impact never rises with probability: in {inverse} pair{'s' if inverse != 1 else ''} the likelier "
-            "scenario is rated less damaging, and no pair goes the other way."
+            f"Impact never rises with probability: in {inverse} pair{'s' if inverse != 1 else ''} the"
+            " likelier scenario is rated less damaging, and no pair goes the other way."
         )
         keeps = True
     return InverseCheck(keeps, tuple(violations), inverse, rho, reason)
@@ -434,6 +527,15 @@ def keeps_inverse_relation(ratings: Any) -> bool:
 
 
 # --------------------------------------------------------------------------- display
+
+
+def _impact_word(impact: float) -> str:
+    """The brief's word for an impact level, or "between levels" for a fractional rating."""
+    if float(impact).is_integer():
+        return IMPACT_SCALE.get(int(impact), "between levels")
+    return "between levels"
+
+
 def results_html(ratings: Any, scenarios: pd.DataFrame) -> str:
     """An accessible table of the ratings, expected impacts and the verdict."""
     table = expected_impact(ratings)
@@ -455,12 +557,20 @@ def results_html(ratings: Any, scenarios: pd.DataFrame) -> str:
         body += (
             f"<tr><th scope='row'>{esc(r.scenario_id)} · {esc(str(p.at[r.scenario_id, 'title']))}</th>"
             f"<td>{esc(str(p.at[r.scenario_id, 'cell']))}</td><td>{r.probability:.2f}</td>"
-            f"<td>{r.impact:g} ({esc(IMPACT_SCALE.get(int(r.impact), 'between levels') if float(r.impact).is_integer() else 'between levels')})</td>"
+            f"<td>{r.impact:g} ({esc(_impact_word(r.impact))})</td>"
             f"<td>{r.expected_impact:.2f}{mark}</td></tr>"
         )
-    rho = "undefined (every scenario has the same rating on one of the scales)" if check.rank_correlation is None else f"{check.rank_correlation:+.2f}"
+    rho = (
+        "undefined (every scenario has the same rating on one of the scales)"
+        if check.rank_correlation is None
+        else f"{check.rank_correlation:+.2f}"
+    )
     verdict = message_html(
-        ("Your ratings keep the brief's inverse relation. " if check.keeps else "Your ratings do not keep the brief's inverse relation. ")
+        (
+            "Your ratings keep the brief's inverse relation. "
+            if check.keeps
+            else "Your ratings do not keep the brief's inverse relation. "
+        )
         + check.reason
         + f" Rank correlation between probability and impact: {rho}.",
         "ok" if check.keeps else "info",
@@ -488,18 +598,33 @@ def ratings_chart(ratings: Any, scenarios: pd.DataFrame) -> Figure:
     rows = []
     for r in table.itertuples(index=False):
         level_p, level_i = p.at[r.scenario_id, "probability"], p.at[r.scenario_id, "impact"]
-        common = {"scenario_id": r.scenario_id, "title": str(p.at[r.scenario_id, "title"]),
-                  "family": str(p.at[r.scenario_id, "family"]), "cell": str(p.at[r.scenario_id, "cell"]),
-                  "expected_impact": round(r.expected_impact, 3)}
+        common = {
+            "scenario_id": r.scenario_id,
+            "title": str(p.at[r.scenario_id, "title"]),
+            "family": str(p.at[r.scenario_id, "family"]),
+            "cell": str(p.at[r.scenario_id, "cell"]),
+            "expected_impact": round(r.expected_impact, 3),
+        }
         rows.append({**common, "who": "Your rating", "probability": r.probability, "impact": r.impact})
-        rows.append({**common, "who": "The brief (course's translation)", "probability": COURSE_PROBABILITY[level_p],
-                     "impact": float(COURSE_IMPACT[level_i])})
+        rows.append(
+            {
+                **common,
+                "who": "The brief (course's translation)",
+                "probability": COURSE_PROBABILITY[level_p],
+                "impact": float(COURSE_IMPACT[level_i]),
+            }
+        )
     data = pd.DataFrame(rows)
     families = list(dict.fromkeys(p["family"]))
     scale_x = alt.Scale(domain=[0, 1], nice=False)
     scale_y = alt.Scale(domain=[IMPACT_MIN - 0.3, IMPACT_MAX + 0.3], nice=False)
     x = alt.X("probability:Q", scale=scale_x, title="Probability (0 to 1)", axis=alt.Axis(format=".1f"))
-    y = alt.Y("impact:Q", scale=scale_y, title="Impact (1 negligible to 5 severe)", axis=alt.Axis(values=list(IMPACT_SCALE)))
+    y = alt.Y(
+        "impact:Q",
+        scale=scale_y,
+        title="Impact (1 negligible to 5 severe)",
+        axis=alt.Axis(values=list(IMPACT_SCALE)),
+    )
     tooltip = [
         alt.Tooltip("scenario_id:N", title="Scenario"),
         alt.Tooltip("title:N", title="Title"),
@@ -511,26 +636,41 @@ def ratings_chart(ratings: Any, scenarios: pd.DataFrame) -> Figure:
     ]
     # iso-lines of expected impact (probability × impact = k)
     iso = pd.DataFrame(
-        [{"k": k, "probability": pr, "impact": k / pr} for k in (0.5, 1.0, 2.0) for pr in np.linspace(0.08, 1, 60) if IMPACT_MIN <= k / pr <= IMPACT_MAX]
+        [
+            {"k": k, "probability": pr, "impact": k / pr}
+            for k in (0.5, 1.0, 2.0)
+            for pr in np.linspace(0.08, 1, 60)
+            if IMPACT_MIN <= k / pr <= IMPACT_MAX
+        ]
     )
-    iso_lines = alt.Chart(iso).mark_line(color="#aaaaaa", strokeDash=[2, 3], strokeWidth=1.2).encode(
-        x=x, y=y, detail="k:N", tooltip=[alt.Tooltip("k:Q", title="Expected impact along this curve")]
+    iso_lines = (
+        alt.Chart(iso)
+        .mark_line(color="#aaaaaa", strokeDash=[2, 3], strokeWidth=1.2)
+        .encode(
+            x=x, y=y, detail="k:N", tooltip=[alt.Tooltip("k:Q", title="Expected impact along this curve")]
+        )
     )
     links = alt.Chart(data).mark_line(color="#999999", strokeWidth=1).encode(x=x, y=y, detail="scenario_id:N")
-    colour = alt.Color("family:N", scale=alt.Scale(domain=families, range=_FAMILY_COLOURS[: len(families)]), legend=None)
-    brief_pts = alt.Chart(data[data["who"] != "Your rating"]).mark_point(shape="square", size=320, strokeWidth=2, filled=False).encode(
-        x=x, y=y, color=colour, tooltip=tooltip
+    colour = alt.Color(
+        "family:N", scale=alt.Scale(domain=families, range=_FAMILY_COLOURS[: len(families)]), legend=None
     )
-    your_pts = alt.Chart(data[data["who"] == "Your rating"]).mark_point(shape="circle", size=120, filled=True, stroke="#222222", strokeWidth=0.8).encode(
-        x=x, y=y, color=colour, tooltip=tooltip
+    brief_pts = (
+        alt.Chart(data[data["who"] != "Your rating"])
+        .mark_point(shape="square", size=320, strokeWidth=2, filled=False)
+        .encode(x=x, y=y, color=colour, tooltip=tooltip)
+    )
+    your_pts = (
+        alt.Chart(data[data["who"] == "Your rating"])
+        .mark_point(shape="circle", size=120, filled=True, stroke="#222222", strokeWidth=0.8)
+        .encode(x=x, y=y, color=colour, tooltip=tooltip)
     )
     # one label per position, so that coinciding ratings do not print over each other
     mine = data[data["who"] == "Your rating"]
-    grouped = (
-        mine.groupby(["probability", "impact"], sort=False)["scenario_id"].agg(", ".join).reset_index()
-    )
-    labels = alt.Chart(grouped).mark_text(dx=9, dy=-9, align="left", fontSize=11, fontWeight="bold").encode(
-        x=x, y=y, text="scenario_id:N"
+    grouped = mine.groupby(["probability", "impact"], sort=False)["scenario_id"].agg(", ".join).reset_index()
+    labels = (
+        alt.Chart(grouped)
+        .mark_text(dx=9, dy=-9, align="left", fontSize=11, fontWeight="bold")
+        .encode(x=x, y=y, text="scenario_id:N")
     )
     if check is None:
         finding = "Your single rating against the brief's placement"
@@ -538,20 +678,31 @@ def ratings_chart(ratings: Any, scenarios: pd.DataFrame) -> Figure:
         finding = "Your ratings keep the brief's inverse relation: impact never rises with probability"
     elif check.violations:
         n = len(check.violations)
-        finding = f"Your ratings break the brief's inverse relation in {n} pair{'s' if n != 1 else ''} of scenarios"
+        finding = (
+            f"Your ratings break the brief's inverse relation in {n} pair{'s' if n != 1 else ''} of scenarios"
+        )
     else:
         finding = "Your ratings show no inverse relation: no two scenarios differ on both scales"
     top = table.loc[table["expected_impact"].idxmax()]
     chart = alt.layer(iso_lines, links, brief_pts, your_pts, labels).properties(
-        width=WIDTH, height=320, title=alt.Title("Your ratings against the brief's placement", subtitle=["Filled circles: your ratings. Hollow squares: the brief's words in", "the course's numbers. Dotted curves: expected impact 0.5, 1 and 2."])
+        width=WIDTH,
+        height=320,
+        title=alt.Title(
+            "Your ratings against the brief's placement",
+            subtitle=[
+                "Filled circles: your ratings. Hollow squares: the brief's words in",
+                "the course's numbers. Dotted curves: expected impact 0.5, 1 and 2.",
+            ],
+        ),
     )
     return Figure(
         chart,
         title=finding,
         description=(
-            f"A scatter of probability (0 to 1, across) against impact (1 to 5, up) for {len(table)} rated "
-            f"scenario{'s' if len(table) != 1 else ''}. The largest expected impact is {top['scenario_id']} "
-            f"at {top['expected_impact']:.2f} (probability {top['probability']:.2f} × impact {top['impact']:g})."
+            f"A scatter of probability (0 to 1, across) against impact (1 to 5, up) for {len(table)} rated"
+            f" scenario{'s' if len(table) != 1 else ''}. The largest expected impact is {top['scenario_id']}"
+            f" at {top['expected_impact']:.2f} (probability {top['probability']:.2f} × impact"
+            f" {top['impact']:g})."
         ),
         height=430,
         source="Your ratings; the brief's placement (Gorenburg 2020) in the course's translation",
@@ -572,11 +723,26 @@ def rating_tool(scenarios: pd.DataFrame, page: str = "chapters/06_scenarios.ipyn
     for r in p.itertuples():
         start_p = COURSE_PROBABILITY[r.probability]
         start_i = float(COURSE_IMPACT[r.impact])
-        label = w.HTML(f"<strong>{html.escape(r.scenario_id)}</strong> {html.escape(r.title)}", layout={"width": "28em"})
-        prob = w.Text(value=f"{start_p:g}", description=f"{r.scenario_id} probability (0–1)", continuous_update=False,
-                      style={"description_width": "initial"}, layout={"width": "16em"})
-        imp = w.FloatSlider(value=start_i, min=IMPACT_MIN, max=IMPACT_MAX, step=0.5, description=f"{r.scenario_id} impact (1–5)",
-                            continuous_update=False, style={"description_width": "initial"}, readout_format=".1f")
+        label = w.HTML(
+            f"<strong>{html.escape(r.scenario_id)}</strong> {html.escape(r.title)}", layout={"width": "28em"}
+        )
+        prob = w.Text(
+            value=f"{start_p:g}",
+            description=f"{r.scenario_id} probability (0–1)",
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout={"width": "16em"},
+        )
+        imp = w.FloatSlider(
+            value=start_i,
+            min=IMPACT_MIN,
+            max=IMPACT_MAX,
+            step=0.5,
+            description=f"{r.scenario_id} impact (1–5)",
+            continuous_update=False,
+            style={"description_width": "initial"},
+            readout_format=".1f",
+        )
         rows[r.scenario_id] = (w.HBox([label, prob, imp]), prob, imp)
     kinds = dict(zip(p["scenario_id"], p["kind"]))
     reset = w.Button(description="Reset to the course's translation of the brief", layout={"width": "auto"})
@@ -608,8 +774,14 @@ def rating_tool(scenarios: pd.DataFrame, page: str = "chapters/06_scenarios.ipyn
             last["html"], last["figure"] = result.value, fig
             bundle = fig._repr_mimebundle_()
             chart_out.outputs = (
-                {"output_type": "display_data", "metadata": {},
-                 "data": {"application/vnd.vegalite.v5+json": bundle["application/vnd.vegalite.v5+json"], "text/plain": bundle["text/plain"]}},
+                {
+                    "output_type": "display_data",
+                    "metadata": {},
+                    "data": {
+                        "application/vnd.vegalite.v5+json": bundle["application/vnd.vegalite.v5+json"],
+                        "text/plain": bundle["text/plain"],
+                    },
+                },
             )
         except (InputError, ChartError) as err:
             result.value = message_html(str(err), "error")
@@ -629,18 +801,19 @@ def rating_tool(scenarios: pd.DataFrame, page: str = "chapters/06_scenarios.ipyn
     reset.on_click(on_reset)
     update()
     scale_note = w.HTML(
-        "<p>Type a probability from 0 to 1 (for example 0.25, not 25%) and set an impact on the course's scale: "
-        "1 negligible, 2 minor, 3 moderate, 4 serious, 5 severe harm to US interests in the Asia-Pacific.</p>"
+        "<p>Type a probability from 0 to 1 (for example 0.25, not 25%) and set an impact on the course's"
+        " scale: 1 negligible, 2 minor, 3 moderate, 4 serious, 5 severe harm to US interests in the"
+        " Asia-Pacific.</p>"
     )
     box = w.VBox([subset, scale_note, *[r[0] for r in rows.values()], reset, result, chart_out])
     # the starting state: what update() just computed for the three scenarios at the
     # course's translation of the brief (reused, so the tool is built only once)
     static = (
-        "<p>Starting state: the three scenarios, rated with the course's translation of the brief's words "
-        f"(probability low {COURSE_PROBABILITY['low']:g}, medium {COURSE_PROBABILITY['medium']:g}, high {COURSE_PROBABILITY['high']:g}; "
-        f"impact low {COURSE_IMPACT['low']}, medium {COURSE_IMPACT['medium']}, high {COURSE_IMPACT['high']} on a 1–5 scale). "
-        "Live, you can change every rating, switch to the sub-scenarios, and watch the table, the verdict and the chart update.</p>"
-        + last["html"]
-        + last["figure"].to_html()
+        "<p>Starting state: the three scenarios, rated with the course's translation of the brief's words"
+        f" (probability low {COURSE_PROBABILITY['low']:g}, medium {COURSE_PROBABILITY['medium']:g}, high"
+        f" {COURSE_PROBABILITY['high']:g}; impact low {COURSE_IMPACT['low']}, medium"
+        f" {COURSE_IMPACT['medium']}, high {COURSE_IMPACT['high']} on a 1–5 scale). Live, you can change"
+        " every rating, switch to the sub-scenarios, and watch the table, the verdict and the chart"
+        " update.</p>" + last["html"] + last["figure"].to_html()
     )
     return live(box, static, title="Rate the scenarios yourself", page=page)

@@ -1,113 +1,180 @@
 """Build trade, military_spending_gdp, un_voting, unsc_vetoes, population_far_east, central_asia_trade."""
+
 from pathlib import Path
+
 import pandas as pd
+
 REF = Path(__file__).resolve().parents[3] / "shared" / "reference-data"
 OUT = Path(__file__).resolve().parents[1]
 COW = "Correlates of War Project, Trade Data Set v4.0 (Barbieri and Keshk 2016), dyadic trade"
 
+
 def b(x):
     return x.map({True: "true", False: "false"})
+
 
 def trade():
     cow = pd.read_csv(REF / "trade_ru_cn_cow_1992_2014.csv")
     press = pd.read_csv(REF / "trade_ru_cn_gacc_press_2008_2024.csv")
     rows = []
     for _, x in cow.iterrows():
-        rows.append({"year": int(x.year), "source_type": "dataset",
-                     "basis": "COW: importer-reported flows",
-                     "total_trade_usd_bn": round(x.total_trade_usd_mn / 1000, 3),
-                     "russia_imports_from_china_usd_bn": round(x.russia_imports_from_china_usd_mn / 1000, 3),
-                     "china_exports_to_russia_usd_bn": None,
-                     "china_imports_from_russia_usd_bn": round(x.china_imports_from_russia_usd_mn / 1000, 3),
-                     "reported_by": "Correlates of War Project",
-                     "source": COW, "source_url": "http://correlatesofwar.org/data-sets/bilateral-trade/international-trade-1870-2009-v3-0",
-                     "consistency_flag": "ok", "note": ""})
+        rows.append(
+            {
+                "year": int(x.year),
+                "source_type": "dataset",
+                "basis": "COW: importer-reported flows",
+                "total_trade_usd_bn": round(x.total_trade_usd_mn / 1000, 3),
+                "russia_imports_from_china_usd_bn": round(x.russia_imports_from_china_usd_mn / 1000, 3),
+                "china_exports_to_russia_usd_bn": None,
+                "china_imports_from_russia_usd_bn": round(x.china_imports_from_russia_usd_mn / 1000, 3),
+                "reported_by": "Correlates of War Project",
+                "source": COW,
+                "source_url": (
+                    "http://correlatesofwar.org/data-sets/bilateral-trade/international-trade-1870-2009-v3-0"
+                ),
+                "consistency_flag": "ok",
+                "note": "",
+            }
+        )
     for _, x in press.iterrows():
         flag, note = "ok", "" if pd.isna(x.note) else x.note
         if x.year == 2015:
             flag = "inconsistent"
-            note = ("Conflicts with the 2016 report: 69.52 bn described as 2.2% growth implies about 68.0 bn for 2015. "
-                    "Both figures are kept unreconciled; treat 2015 as uncertain.")
+            note = (
+                "Conflicts with the 2016 report: 69.52 bn described as 2.2% growth implies about 68.0 bn for"
+                " 2015. Both figures are kept unreconciled; treat 2015 as uncertain."
+            )
         elif x.year == 2019:
-            note = "Another outlet gives exports 49.7 bn and imports 61.05 bn for 2019, but its text is internally inconsistent; not used."
+            note = (
+                "Another outlet gives exports 49.7 bn and imports 61.05 bn for 2019, but its text is"
+                " internally inconsistent; not used."
+            )
         elif x.year == 2018:
             note = "First year above US$100 bn."
-        rows.append({"year": int(x.year), "source_type": "press",
-                     "basis": "China customs (GACC) annual total as reported",
-                     "total_trade_usd_bn": x.total_trade_usd_bn,
-                     "russia_imports_from_china_usd_bn": None,
-                     "china_exports_to_russia_usd_bn": x.china_exports_to_russia_usd_bn,
-                     "china_imports_from_russia_usd_bn": x.china_imports_from_russia_usd_bn,
-                     "reported_by": x.reported_by,
-                     "source": f"General Administration of Customs of China (GACC), reported by {x.reported_by}",
-                     "source_url": x.source_url, "consistency_flag": flag, "note": note})
+        rows.append(
+            {
+                "year": int(x.year),
+                "source_type": "press",
+                "basis": "China customs (GACC) annual total as reported",
+                "total_trade_usd_bn": x.total_trade_usd_bn,
+                "russia_imports_from_china_usd_bn": None,
+                "china_exports_to_russia_usd_bn": x.china_exports_to_russia_usd_bn,
+                "china_imports_from_russia_usd_bn": x.china_imports_from_russia_usd_bn,
+                "reported_by": x.reported_by,
+                "source": f"General Administration of Customs of China (GACC), reported by {x.reported_by}",
+                "source_url": x.source_url,
+                "consistency_flag": flag,
+                "note": note,
+            }
+        )
     out = pd.DataFrame(rows).sort_values(["year", "source_type"])
     out.to_csv(OUT / "trade.csv", index=False)
     return out
 
+
 def milex():
     r = pd.read_csv(REF / "milex_gdp_ru_cn_us.csv")
-    out = pd.DataFrame({
-        "country": r.country,
-        "year": r.year,
-        "milex_current_usd_mn": r.milex_current_usd_mn,
-        "milex_constant_2023_usd_mn": r.milex_constant2023_usd_mn,
-        "milex_share_gdp_pct": r.milex_share_gdp_pct,
-        "gdp_current_usd_bn": (r.gdp_current_usd / 1e9).round(3),
-        "milex_source": "SIPRI Military Expenditure Database (2025 release)",
-        "gdp_source": "World Bank, World Development Indicators, NY.GDP.MKTP.CD",
-    })
+    out = pd.DataFrame(
+        {
+            "country": r.country,
+            "year": r.year,
+            "milex_current_usd_mn": r.milex_current_usd_mn,
+            "milex_constant_2023_usd_mn": r.milex_constant2023_usd_mn,
+            "milex_share_gdp_pct": r.milex_share_gdp_pct,
+            "gdp_current_usd_bn": (r.gdp_current_usd / 1e9).round(3),
+            "milex_source": "SIPRI Military Expenditure Database (2025 release)",
+            "gdp_source": "World Bank, World Development Indicators, NY.GDP.MKTP.CD",
+        }
+    )
     out.loc[out.gdp_current_usd_bn.isna(), "gdp_source"] = ""
-    allmiss = out[["milex_current_usd_mn", "milex_constant_2023_usd_mn", "milex_share_gdp_pct"]].isna().all(axis=1)
+    allmiss = (
+        out[["milex_current_usd_mn", "milex_constant_2023_usd_mn", "milex_share_gdp_pct"]].isna().all(axis=1)
+    )
     out.loc[allmiss, "milex_source"] = ""
     out.to_csv(OUT / "military_spending_gdp.csv", index=False)
     return out
 
+
 def un_voting():
     r = pd.read_csv(REF / "unga_agreement_ru_cn_us.csv")
-    out = pd.DataFrame({
-        "session": r.session, "year": r.year_session_opened,
-        "ru_cn_agreement": r.ru_cn_agreement, "us_cn_agreement": r.us_cn_agreement, "us_ru_agreement": r.us_ru_agreement,
-        "n_votes_china": r.n_votes_china,
-        "idealpoint_china": r.idealpoint_china, "idealpoint_russia": r.idealpoint_russia, "idealpoint_usa": r.idealpoint_usa,
-        "ru_cn_agreement_unvotes": r.crosscheck_ru_cn_agreement_unvotes,
-        "source": "Bailey, Strezhnev and Voeten, United Nations General Assembly Voting Data (Harvard Dataverse hdl:1902.1/12379), June 2024 release",
-    })
+    out = pd.DataFrame(
+        {
+            "session": r.session,
+            "year": r.year_session_opened,
+            "ru_cn_agreement": r.ru_cn_agreement,
+            "us_cn_agreement": r.us_cn_agreement,
+            "us_ru_agreement": r.us_ru_agreement,
+            "n_votes_china": r.n_votes_china,
+            "idealpoint_china": r.idealpoint_china,
+            "idealpoint_russia": r.idealpoint_russia,
+            "idealpoint_usa": r.idealpoint_usa,
+            "ru_cn_agreement_unvotes": r.crosscheck_ru_cn_agreement_unvotes,
+            "source": (
+                "Bailey, Strezhnev and Voeten, United Nations General Assembly Voting Data (Harvard Dataverse"
+                " hdl:1902.1/12379), June 2024 release"
+            ),
+        }
+    )
     out.n_votes_china = out.n_votes_china.astype("Int64")
     out.to_csv(OUT / "un_voting.csv", index=False)
     return out
 
+
 def unsc_vetoes():
     r = pd.read_csv(REF / "unsc_vetoes_1992_2022.csv", dtype=str)
     d = pd.to_datetime(r.date, format="%m/%d/%Y")
-    out = pd.DataFrame({
-        "draft_symbol": r.draft,
-        "date": d.dt.strftime("%Y-%m-%d"),
-        "meeting_record": r.meeting_record.str.replace("\n", "; "),
-        "agenda_item": r.agenda_item.str.replace(" ( S/", " (S/", regex=False),
-        "topic": r.crisis_topic,
-        "vetoed_by_china": b(r.China == "1"), "vetoed_by_russia": b(r.Russia == "1"),
-        "vetoed_by_usa": b(r.USA == "1"), "vetoed_by_uk": b(r.UK == "1"), "vetoed_by_france": b(r.France == "1"),
-        "joint_russia_china": b(r.joint_russia_china == "1"),
-        "source": "United Nations Dag Hammarskjold Library, Security Council veto list",
-    })
-    assert ((out.joint_russia_china == "true") == ((out.vetoed_by_china == "true") & (out.vetoed_by_russia == "true"))).all()
+    out = pd.DataFrame(
+        {
+            "draft_symbol": r.draft,
+            "date": d.dt.strftime("%Y-%m-%d"),
+            "meeting_record": r.meeting_record.str.replace("\n", "; "),
+            "agenda_item": r.agenda_item.str.replace(" ( S/", " (S/", regex=False),
+            "topic": r.crisis_topic,
+            "vetoed_by_china": b(r.China == "1"),
+            "vetoed_by_russia": b(r.Russia == "1"),
+            "vetoed_by_usa": b(r.USA == "1"),
+            "vetoed_by_uk": b(r.UK == "1"),
+            "vetoed_by_france": b(r.France == "1"),
+            "joint_russia_china": b(r.joint_russia_china == "1"),
+            "source": "United Nations Dag Hammarskjold Library, Security Council veto list",
+        }
+    )
+    assert (
+        (out.joint_russia_china == "true")
+        == ((out.vetoed_by_china == "true") & (out.vetoed_by_russia == "true"))
+    ).all()
     out.to_csv(OUT / "unsc_vetoes.csv", index=False)
     return out
 
+
 POP_META = {
-    "Far Eastern Federal District (11 subjects, post-2018 borders)": ("Far Eastern Federal District (11 subjects)", "federal-district"),
-    "Far Eastern Federal District (11 subjects)": ("Far Eastern Federal District (11 subjects)", "federal-district"),
-    "Far Eastern Federal District (9 subjects, pre-Nov-2018 borders)": ("Far Eastern Federal District (9 subjects, pre-2018 borders)", "federal-district"),
-    "Northeast China (Heilongjiang+Jilin+Liaoning)": ("Northeast China (Heilongjiang, Jilin, Liaoning)", "province-group"),
+    "Far Eastern Federal District (11 subjects, post-2018 borders)": (
+        "Far Eastern Federal District (11 subjects)",
+        "federal-district",
+    ),
+    "Far Eastern Federal District (11 subjects)": (
+        "Far Eastern Federal District (11 subjects)",
+        "federal-district",
+    ),
+    "Far Eastern Federal District (9 subjects, pre-Nov-2018 borders)": (
+        "Far Eastern Federal District (9 subjects, pre-2018 borders)",
+        "federal-district",
+    ),
+    "Northeast China (Heilongjiang+Jilin+Liaoning)": (
+        "Northeast China (Heilongjiang, Jilin, Liaoning)",
+        "province-group",
+    ),
     "Northeast China (3 provinces)": ("Northeast China (Heilongjiang, Jilin, Liaoning)", "province-group"),
 }
+
 
 def population():
     r = pd.read_csv(REF / "population_rfe_vs_ne_china.csv", dtype=str, keep_default_na=False)
     rows = []
     for _, x in r.iterrows():
-        region, rtype = POP_META.get(x.region, (x.region, "federal-subject" if x.unit == "RU" else "province"))
+        region, rtype = POP_META.get(
+            x.region, (x.region, "federal-subject" if x.unit == "RU" else "province")
+        )
         basis = x.basis
         if basis.startswith("DERIVED"):
             kind = "derived"
@@ -124,24 +191,53 @@ def population():
         else:
             publisher = "National Bureau of Statistics of China, population census"
         host = x.source_url.split("/")[2]
-        stype = "press" if any(h in host for h in ("globalneighbours", "bjreview", "whatchina")) else "encyclopedia"
+        stype = (
+            "press"
+            if any(h in host for h in ("globalneighbours", "bjreview", "whatchina"))
+            else "encyclopedia"
+        )
         note = {
-            "derived": "", "census-rounded": "Rounded to 10,000 in the source.", "estimate": "End-of-year estimate, not a census count.",
+            "derived": "",
+            "census-rounded": "Rounded to 10,000 in the source.",
+            "estimate": "End-of-year estimate, not a census count.",
         }.get(kind, "")
         if x.region.startswith("Far Eastern Federal District (9"):
-            note = "Computed by the course: 11-subject total minus Buryatia and Zabaykalsky Krai (transferred to the district in November 2018)."
+            note = (
+                "Computed by the course: 11-subject total minus Buryatia and Zabaykalsky Krai (transferred to"
+                " the district in November 2018)."
+            )
         elif x.region.startswith("Northeast China") and x.year == "2020":
-            note = "Computed by the course as the sum of the three 2020 census counts; Beijing Review reports more than 98 million (6.98% of China's population)."
+            note = (
+                "Computed by the course as the sum of the three 2020 census counts; Beijing Review reports"
+                " more than 98 million (6.98% of China's population)."
+            )
         elif x.region.startswith("Northeast China") and x.year == "2010":
-            note = "Computed by the course as the sum of the three 2010 figures (two of them rounded to 10,000)."
+            note = (
+                "Computed by the course as the sum of the three 2010 figures (two of them rounded to 10,000)."
+            )
         elif x.region.startswith("Far Eastern Federal District (11 subjects, post"):
-            note = "Figure for the district in its post-2018 composition (including Buryatia and Zabaykalsky Krai), as stated by the source."
-        rows.append({"region": region, "country": x.unit, "region_type": rtype, "year": int(x.year),
-                     "population": int(x.population), "basis": kind, "publisher": publisher,
-                     "source_type": stype, "source_url": x.source_url, "note": note})
+            note = (
+                "Figure for the district in its post-2018 composition (including Buryatia and Zabaykalsky"
+                " Krai), as stated by the source."
+            )
+        rows.append(
+            {
+                "region": region,
+                "country": x.unit,
+                "region_type": rtype,
+                "year": int(x.year),
+                "population": int(x.population),
+                "basis": kind,
+                "publisher": publisher,
+                "source_type": stype,
+                "source_url": x.source_url,
+                "note": note,
+            }
+        )
     out = pd.DataFrame(rows)
     out.to_csv(OUT / "population_far_east.csv", index=False)
     return out
+
 
 def central_asia():
     r = pd.read_csv(REF / "central_asia_trade_ru_cn_cow_1992_2014.csv")
@@ -151,19 +247,32 @@ def central_asia():
         recode = x.partner == "Russia" and x.year <= 1993
         flags = []
         if recode and imp == 0:
-            imp = None; flags.append("imports")
+            imp = None
+            flags.append("imports")
         if recode and exp == 0:
-            exp = None; flags.append("exports")
+            exp = None
+            flags.append("exports")
         total = None if (imp is None or exp is None) else imp + exp
-        rows.append({"country": x.country, "partner": x.partner, "year": int(x.year),
-                     "imports_from_partner_usd_mn": imp, "exports_to_partner_usd_mn": exp, "total_trade_usd_mn": total,
-                     "cow_zero_recoded": "true" if flags else "false", "source": COW})
+        rows.append(
+            {
+                "country": x.country,
+                "partner": x.partner,
+                "year": int(x.year),
+                "imports_from_partner_usd_mn": imp,
+                "exports_to_partner_usd_mn": exp,
+                "total_trade_usd_mn": total,
+                "cow_zero_recoded": "true" if flags else "false",
+                "source": COW,
+            }
+        )
     out = pd.DataFrame(rows)
     for c in ("imports_from_partner_usd_mn", "exports_to_partner_usd_mn", "total_trade_usd_mn"):
         out[c] = out[c].astype("Int64")
     out.to_csv(OUT / "central_asia_trade.csv", index=False)
     return out
 
+
 if __name__ == "__main__":
     for f in (trade, milex, un_voting, unsc_vetoes, population, central_asia):
-        o = f(); print(f.__name__, o.shape)
+        o = f()
+        print(f.__name__, o.shape)

@@ -1,0 +1,130 @@
+"""Colab support: the bootstrap that fetches the course when Colab opens one notebook alone.
+
+:func:`colab_cell` is the code that runs first in a notebook opened in Google Colab: it
+does nothing elsewhere; in Colab it clones the repository and calls :func:`colab_setup`.
+
+This module imports nothing heavy at import time: it runs in a fresh Colab kernel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib.parse import urlparse
+
+from course import ROOT
+
+__all__ = ["colab_cell", "colab_setup", "COLAB_PARENT", "COLAB_PACKAGES"]
+
+#: Where the Colab cell clones the course: Colab's working folder, /content.
+COLAB_PARENT = "/content"
+
+
+def _repo_dir_name(repo_url: str) -> str:
+    name = urlparse(repo_url).path.rstrip("/").rsplit("/", 1)[-1]
+    return re.sub(r"\.git$", "", name)
+
+
+def colab_cell(exercise: str | None = None) -> str:
+    """The Colab bootstrap: the first code cell of each chapter (hidden in the book).
+
+    With ``exercise`` (a student notebook's name) the lines are meant to open that
+    notebook's set-up cell. Outside Colab the code does nothing and prints nothing. The
+    repository URL and branch are written in from ``_config.yml``; a test checks that the
+    cells saved in the notebooks still agree with it.
+    """
+    from course import config
+
+    url, branch = config.repository()
+    if not url:
+        raise ValueError("no repository URL in _config.yml (repository.url)")
+    folder = f"{COLAB_PARENT}/{_repo_dir_name(url)}"
+    call = f"colab_setup({json.dumps(exercise)})" if exercise else "colab_setup()"
+    head = (
+        "# Only in Google Colab, which opens this notebook without the rest of the course:\n"
+        "# fetch the course (data and helper package). Elsewhere this does nothing.\n"
+    )
+    if exercise:
+        head = (
+            "# Only in Google Colab: fetch the course and this exercise's checks. "
+            "Elsewhere this does nothing.\n"
+        )
+    q = json.dumps
+    clone = ["git", "clone", "--quiet", "--depth", "1", "--branch", branch, url, folder]
+    return (
+        head
+        + "import sys\n"
+        + 'if "google.colab" in sys.modules:\n'
+        + "    import os, subprocess\n"
+        + f"    if not os.path.isdir({q(folder)}):\n"
+        + f"        subprocess.run({q(clone)}, check=True)\n"
+        + f"    sys.path.insert(0, {q(folder)})\n"
+        + f"    from course_book.colab import colab_setup; {call}\n"
+    )
+
+
+def _pins(names: Iterable[str], root: Path = ROOT) -> list[str]:
+    """``name==version`` for each name, from requirements.txt (the name alone if unpinned)."""
+    pinned: dict[str, str] = {}
+    req = root / "requirements.txt"
+    if req.is_file():
+        for line in req.read_text(encoding="utf-8").splitlines():
+            m = re.match(r"^([A-Za-z0-9_.\-\[\]]+)==(\S+)", line.strip())
+            if m:
+                pinned[m.group(1).lower().split("[")[0]] = f"{m.group(1)}=={m.group(2)}"
+    return [pinned.get(n.lower(), n) for n in names]
+
+
+#: What Colab lacks for the chapters (it ships pandas, numpy, ipywidgets and PyYAML).
+COLAB_PACKAGES = ("altair", "vl-convert-python", "bqplot")
+
+
+def colab_setup(
+    exercise: str | None = None,
+    run: Callable[..., object] = subprocess.run,
+    root: Path = ROOT,
+    folder: str | os.PathLike[str] = ".",
+) -> list[list[str]]:
+    """Finish setting up Colab after the clone; return the commands it ran.
+
+    Installs the course package (editable, without dependencies) and the few libraries
+    Colab lacks, at the versions pinned in ``requirements.txt``; for an exercise also
+    otter-grader, and writes a fresh copy of the exercise's notebook into ``folder`` so
+    that the checks can read their tests (Colab keeps the open notebook in the browser,
+    not on disk). ``run`` is ``subprocess.run`` (a test passes a recorder).
+    """
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    commands = [
+        pip + ["--no-deps", "-e", str(root)],
+        pip + _pins(COLAB_PACKAGES + (("otter-grader",) if exercise else ()), root),
+    ]
+    with tempfile.TemporaryDirectory(prefix="course-colab-") as tmp:
+        if exercise:
+            commands.append(
+                [
+                    sys.executable,
+                    "-m",
+                    "course_grading",
+                    "assign",
+                    exercise,
+                    "--student-dir",
+                    str(Path(folder).resolve()),
+                    "--autograder-dir",
+                    tmp,
+                ]
+            )
+        for cmd in commands:
+            run(cmd, check=True)
+    print(f"Course ready in {root}: course.data.load(...) reads {root / 'data'}.")
+    if exercise:
+        print(
+            "In Colab, hand in your work with File > Download > Download .ipynb: the "
+            "export cell at the end would package the fresh copy on disk, not your answers."
+        )
+    return commands

@@ -1,0 +1,217 @@
+"""Sphinx extension: the course's pages work offline and carry no dead controls.
+
+What it does, using Sphinx's own hooks (no rewriting of built HTML):
+
+* writes one script, ``_static/course/charts-<hash>.js``: Vega, Vega-Lite 5.20
+  and Vega-Embed (bundled by the pinned ``vl-convert-python`` package) plus
+  ``course_book/js/charts-init.js``; only pages that hold a chart
+  (``<figure class="course-chart">``) load it, by a small inline loader once
+  the page has loaded, so that it never delays the first paint;
+* writes ``_static/course/selfcheck-<hash>.js`` (``course_book/js/selfcheck.js``) and
+  adds it, deferred, only to pages that hold self-check questions;
+* adds ``course.css`` to every page;
+* makes the book prefer a live tool's static fallback (``text/html``) over the
+  ipywidgets view, drops saved widget state from pages (no widget JavaScript is
+  needed), and fails the build (a warning under ``-W``) if a notebook shows an
+  ipywidget with no fallback, i.e. a control that would be dead on the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"  # copied to _static (CSS only)
+JS = HERE / "js"  # bundled into the chart script
+VEGALITE_VERSION = "5.20"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+CHART_MARKER = 'class="course-chart"'
+QUIZ_MARKER = 'class="course-quiz"'
+
+
+def chart_bundle() -> str:
+    """Vega + Vega-Lite + Vega-Embed + the course's init script, as one JS file."""
+    import vl_convert as vlc
+
+    snippet = (JS / "charts-init.js").read_text(encoding="utf-8")
+    bundle = vlc.javascript_bundle(snippet=snippet, vl_version=VEGALITE_VERSION)
+    # A classic script's top-level names share one global scope with every other
+    # script on the page (the theme's included): keep the bundle's to itself.
+    return "(function () {\n" + bundle + "\n})();\n"
+
+
+def _asset_recipes() -> dict[str, tuple[Any, bytes]]:
+    """Asset stem -> (function making its text, bytes its content depends on)."""
+    import vl_convert as vlc
+
+    here = Path(__file__).read_bytes()
+    charts_src = (
+        (JS / "charts-init.js").read_bytes() + vlc.get_vega_version().encode() + VEGALITE_VERSION.encode()
+    )
+    quiz_js = (JS / "selfcheck.js").read_text(encoding="utf-8")
+    return {
+        "charts": (chart_bundle, charts_src + here),
+        "selfcheck": (lambda: quiz_js, quiz_js.encode() + here),
+    }
+
+
+def _asset_keys() -> dict[str, str]:
+    return {stem: hashlib.sha256(src).hexdigest()[:12] for stem, (_make, src) in _asset_recipes().items()}
+
+
+def notebook_inputs_key(root: Path | None = None) -> str:
+    """Hash of everything a chapter's outputs depend on besides its own code cells:
+    the course package, the data and the self-check questions."""
+    root = root or HERE.parent
+    digest = hashlib.sha256()
+    # What chapter notebooks import (directly or through course.views), not the
+    # build-only modules (theme, bundle, slides, grading, ...), whose edits must
+    # not re-execute every notebook. A new module that notebooks import goes here.
+    patterns = (
+        "course/__init__.py",
+        "course/config.py",
+        "course/data.py",
+        "course/charts.py",
+        "course/tables.py",
+        "course/widgets.py",
+        "course/selfcheck.py",
+        "course/validation.py",
+        "course/views/*.py",
+        "data/*.csv",
+        "data/datapackage.json",
+        "chapters/selfcheck/*.yml",
+    )
+    for path in sorted({p for pattern in patterns for p in root.glob(pattern)}):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _on_config_inited(app: Sphinx, config: Any) -> None:
+    # The assets' hashes are part of the configuration, so that a change to a
+    # script rewrites every page (pages name the script by its hash).
+    config.course_asset_key = ",".join(f"{k}-{v}" for k, v in sorted(_asset_keys().items()))
+    # jupyter-cache keys a notebook on its code cells only: a change to the
+    # course package or the data would leave stale outputs in the book. The key
+    # below is a config value that forces a full re-read when it changes, and
+    # the execution cache is dropped with it.
+    key = notebook_inputs_key(Path(app.srcdir))
+    config.course_inputs_key = key
+    cache = Path(app.outdir).parent / ".jupyter_cache"
+    stamp = Path(app.outdir).parent / ".course-inputs-key"
+    if stamp.exists() and stamp.read_text(encoding="utf-8").strip() != key and cache.exists():
+        logger.info("course code or data changed: clearing the notebook execution cache")
+        shutil.rmtree(cache)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(key, encoding="utf-8")
+
+
+def _write_asset(app: Sphinx, stem: str, key: str, make: Any) -> str:
+    """Write ``_static/course/<stem>-<key>.js`` (cached in the doctree folder) and
+    remove the same asset of earlier builds; return its name."""
+    name = f"course/{stem}-{key}.js"
+    target = Path(app.outdir) / "_static" / name
+    if not target.exists():
+        cache = Path(app.doctreedir) / f"course-{stem}-{key}.js"
+        if not cache.exists():
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(make(), encoding="utf-8")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for old in target.parent.glob(f"{stem}-*.js"):  # the same asset from earlier builds
+            old.unlink()
+        target.write_bytes(cache.read_bytes())
+    return name
+
+
+def _on_builder_inited(app: Sphinx) -> None:
+    if app.builder.format != "html":
+        return
+    app.config.html_static_path.append(str(STATIC))
+    app.add_css_file("course.css")
+    keys = dict(part.rsplit("-", 1) for part in app.config.course_asset_key.split(","))
+    names = {
+        stem: _write_asset(app, stem, keys[stem], make) for stem, (make, _src) in _asset_recipes().items()
+    }
+    # marker in the page body -> script the page needs
+    app._course_page_scripts = {CHART_MARKER: names["charts"], QUIZ_MARKER: names["selfcheck"]}  # type: ignore[attr-defined]
+
+
+def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    body = context.get("body", "")
+    scripts = app._course_page_scripts  # type: ignore[attr-defined]
+    if QUIZ_MARKER in body:
+        app.add_js_file(scripts[QUIZ_MARKER], loading_method="defer")
+    if CHART_MARKER in body:
+        # The chart bundle (about 300 KB gzip) is fetched after the page has
+        # loaded, so that it never competes with the text for the first paint
+        # (Lighthouse counted it into the largest paint in some runs).
+        url = context["pathto"](f"_static/{scripts[CHART_MARKER]}", 1)
+        app.add_js_file(
+            None,
+            body=(
+                "window.addEventListener('load',function(){var s=document.createElement('script');"
+                f"s.src={url!r};s.async=true;s.id='course-charts';document.head.appendChild(s);}});"
+            ),
+        )
+
+
+class VegaLiteMimeRenderer:
+    """myst-nb mime plugin (entry point ``myst_nb.mime_renderers``).
+
+    A course chart's output carries both a Vega-Lite bundle (for JupyterLab)
+    and ``text/html`` (for the book). The book never renders the Vega-Lite
+    bundle itself; this plugin says so explicitly, instead of letting myst-nb
+    warn about an unknown mime type, and takes it out of the priority list.
+    """
+
+    mime_priority_overrides = [("*", f"application/vnd.vegalite.v{v}+json", None) for v in (3, 4, 5, 6)]
+
+    @staticmethod
+    def handle_mime(renderer: Any, data: Any, inline: bool) -> list | None:
+        if data.mime_type.startswith("application/vnd.vegalite."):
+            return []
+        return None
+
+
+def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    # Saved widget state would pull in the ipywidgets JavaScript; the course's
+    # live tools have static fallbacks instead, so drop it.
+    meta = getattr(app.env, "nb_metadata", {}).get(app.env.docname, {})
+    js_files = meta.get("js_files", {})
+    for key in [k for k in js_files if k.startswith("ipywidgets")]:
+        del js_files[key]
+
+
+def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    # After myst-nb has chosen one representation per output: an ipywidget
+    # still chosen here has no fallback and would be a dead control.
+    for node in doctree.findall(nodes.raw):
+        if WIDGET_VIEW in node.astext():
+            logger.warning(
+                "an ipywidgets output has no static fallback, so it would be a dead control "
+                "on the published page; display it with course.widgets.live(...)",
+                location=node,
+            )
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    # Jupyter Book always passes ``comments_config``, which only the dropped
+    # sphinx-comments extension declares; declare it so it is not "unknown".
+    if "comments_config" not in app.config.values:
+        app.add_config_value("comments_config", {}, "html")
+    app.add_config_value("course_asset_key", "", "html")
+    app.add_config_value("course_inputs_key", "", "env")
+    app.connect("config-inited", _on_config_inited)
+    app.connect("builder-inited", _on_builder_inited)
+    app.connect("html-page-context", _on_html_page_context)
+    app.connect("doctree-read", _on_doctree_read)
+    app.connect("doctree-resolved", _on_doctree_resolved)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

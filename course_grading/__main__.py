@@ -1,0 +1,161 @@
+"""Command line: ``python -m course_grading {assign,grade}`` (``make exercises``, ``make grade``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+# One thread per grading process: the machine's cores are shared by the process pool.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+from course_grading import AUTOGRADER_DIR, MASTERS_DIR, STUDENT_DIR  # noqa: E402
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("the time limit must be more than 0 seconds")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m course_grading",
+        description="Graded exercises: build student notebooks and autograders from the "
+        "masters, and grade folders of submitted notebooks.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser(
+        "assign",
+        help="build exercises/student/*.ipynb and exercises/autograder/*-autograder.zip from the masters",
+    )
+    a.add_argument("names", nargs="*", help="only these exercises (default: every master)")
+    a.add_argument("--force", action="store_true", help="rebuild even if a master is unchanged")
+    a.add_argument("--masters", type=Path, default=MASTERS_DIR, help=argparse.SUPPRESS)
+    a.add_argument("--student-dir", type=Path, default=STUDENT_DIR, help=argparse.SUPPRESS)
+    a.add_argument("--autograder-dir", type=Path, default=AUTOGRADER_DIR, help=argparse.SUPPRESS)
+
+    g = sub.add_parser("grade", help="grade every submitted notebook in a folder into a CSV")
+    g.add_argument(
+        "folder",
+        type=Path,
+        help="folder of submissions (*.ipynb, or the .zip files "
+        "written by the export cell), searched recursively",
+    )
+    g.add_argument(
+        "--out", type=Path, default=Path("grades.csv"), help="CSV file to write (default: grades.csv)"
+    )
+    g.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        help=f"submissions graded at once (default: the number of cores, {os.cpu_count()})",
+    )
+    g.add_argument(
+        "--timeout", type=_positive_float, default=60.0, help="seconds allowed per submission (default: 60)"
+    )
+    g.add_argument(
+        "--engine",
+        choices=("fast", "otter"),
+        default="fast",
+        help="fast: forked pre-warmed processes (default); otter: one "
+        "'otter run' per submission (the reference, about 8 s each)",
+    )
+    g.add_argument(
+        "--memory-mb",
+        type=_positive_int,
+        default=2048,
+        help="extra memory a submission may use, in MB (default: 2048)",
+    )
+    g.add_argument("--autograder-dir", type=Path, default=AUTOGRADER_DIR, help=argparse.SUPPRESS)
+
+    args = parser.parse_args(argv)
+    if args.command == "assign":
+        from course_grading.assign import build_all
+
+        return build_all(
+            args.masters, args.student_dir, args.autograder_dir, force=args.force, only=args.names or None
+        )
+
+    from course_grading.grade import find_submissions, grade_folder, load_exercises, write_csv
+
+    folder: Path = args.folder
+    if not folder.is_dir():
+        print(
+            f"grade: {folder} is not a folder. Give the folder that holds the submitted "
+            "notebooks, e.g. make grade SUBMISSIONS=path/to/folder",
+            file=sys.stderr,
+        )
+        return 2
+    if not load_exercises(args.autograder_dir):
+        print(f"grade: no autograders in {args.autograder_dir}: run 'make exercises' first.", file=sys.stderr)
+        return 2
+    if args.engine == "fast" and sys.platform == "win32":
+        print("grade: the fast engine needs fork (Linux or macOS); using --engine otter", file=sys.stderr)
+        args.engine = "otter"
+    if args.out.is_dir():
+        print(f"grade: --out {args.out} is a folder; give a file name such as grades.csv", file=sys.stderr)
+        return 2
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    found = find_submissions(folder)
+    if not found:
+        write_csv([], args.out)
+        print(
+            f"grade: no submissions found in {folder} (looked for *.ipynb and *.zip, "
+            f"recursively). Wrote an empty table (header only) to {args.out}.",
+            file=sys.stderr,
+        )
+        return 1
+    workers = args.workers or os.cpu_count() or 1
+    print(
+        f"Grading {len(found)} submission{'s' if len(found) != 1 else ''} in {folder} "
+        f"({workers} at a time, {args.timeout:g} s each at most, engine {args.engine})",
+        flush=True,
+    )
+    import signal
+
+    def _stop(signum, frame):  # let clean-up code run on `kill` as on Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    start = time.perf_counter()
+    try:
+        rows = grade_folder(
+            folder,
+            args.autograder_dir,
+            workers=workers,
+            timeout=args.timeout,
+            engine=args.engine,
+            memory_mb=args.memory_mb,
+        )
+    except KeyboardInterrupt:
+        print(f"grade: interrupted; grading stopped and {args.out} was not written.", file=sys.stderr)
+        return 130
+    write_csv(rows, args.out)
+    elapsed = time.perf_counter() - start
+    counts = {s: sum(r.status == s for r in rows) for s in ("ok", "timeout", "error")}
+    print(
+        f"Wrote {args.out}: {counts['ok']} ok, {counts['timeout']} timeout, "
+        f"{counts['error']} error, in {elapsed:.1f} s ({elapsed / len(rows):.2f} s per "
+        "submission).",
+        flush=True,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,434 @@
+"""``python -m course_grading assign``: masters -> student notebooks + autograder zips.
+
+For every ``exercises/masters/<name>.ipynb`` this runs ``otter assign`` (which also
+checks that the master's solutions pass its own tests) and writes
+
+* ``exercises/student/<name>.ipynb``: the student notebook, post-processed into a good
+  book page: the first Markdown cell keeps the master's single ``#`` title and adds how
+  to run, check and submit; otter's first cell is replaced by one that survives a
+  renamed file (:func:`course.exercise.notebook_file`) and, in Colab only, first
+  fetches the course (:func:`course_book.colab.colab_cell`); otter's ``---``
+  separators are removed (Sphinx refuses a section that begins with a transition);
+  answer cells are tagged ``raises-exception`` so that ``pytest --nbval-lax`` can run
+  the untouched copy;
+* ``exercises/autograder/<name>-autograder.zip``: otter's autograder (hidden tests);
+  the same zip can be uploaded to Gradescope;
+* ``exercises/autograder/<name>.json``: the grading manifest (questions, points,
+  which are graded by hand) and the hash of the master it was built from.
+
+A master whose hash (and this pipeline's own code) is unchanged is skipped, so the
+step is quick and prints nothing when nothing changed. Both outputs are build
+products (gitignored); the answer keys live only in the masters and the zips.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from course import ROOT
+from course_grading import AUTOGRADER_DIR, MASTERS_DIR, STUDENT_DIR
+
+__all__ = [
+    "AssignError",
+    "Question",
+    "build_all",
+    "build_one",
+    "read_manifest",
+    "parse_master",
+    "postprocess_student",
+    "INSTRUCTIONS_MARKER",
+]
+
+#: Marks the instructions that :func:`postprocess_student` adds (also used by tests).
+INSTRUCTIONS_MARKER = "<!-- course: how to work on this exercise -->"
+#: otter's init cell starts with this comment.
+_OTTER_INIT_PREFIX = "# Initialize Otter"
+_ANSWER_TAG = "otter_answer_cell"
+
+
+class AssignError(RuntimeError):
+    """A master notebook cannot be turned into an exercise; the message says why."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of an exercise, as configured in its master's BEGIN QUESTION cell."""
+
+    name: str
+    points: float
+    manual: bool
+
+
+# --------------------------------------------------------------------------- hashing
+def _pipeline_hash() -> str:
+    """Hash of the code that shapes the outputs: a change here rebuilds every exercise."""
+    h = hashlib.sha256()
+    for module in (Path(__file__), ROOT / "course" / "exercise.py"):
+        h.update(module.read_bytes())
+    h.update(_colab_lines("x").encode())
+    try:
+        h.update(metadata.version("otter-grader").encode())
+    except metadata.PackageNotFoundError:  # pragma: no cover
+        pass
+    return h.hexdigest()[:16]
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def code_cell_hash(source: str) -> str:
+    """Hash of a code cell's source, ignoring surrounding whitespace (see the manifest)."""
+    return hashlib.sha256(source.strip().encode("utf-8")).hexdigest()[:16]
+
+
+def manifest_path(name: str, autograder_dir: Path = AUTOGRADER_DIR) -> Path:
+    return autograder_dir / f"{name}.json"
+
+
+def zip_path(name: str, autograder_dir: Path = AUTOGRADER_DIR) -> Path:
+    return autograder_dir / f"{name}-autograder.zip"
+
+
+def read_manifest(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+# --------------------------------------------------------------------------- master parsing
+def _source(cell: dict[str, Any]) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _raw_block(cell: dict[str, Any], keyword: str) -> str | None:
+    """If ``cell`` is a raw ``# KEYWORD`` cell, return the YAML text after that line."""
+    if cell.get("cell_type") != "raw":
+        return None
+    lines = _source(cell).strip().splitlines()
+    if lines and re.fullmatch(rf"#\s*{keyword}\s*", lines[0].strip(), flags=re.IGNORECASE):
+        return "\n".join(lines[1:])
+    return None
+
+
+def parse_master(path: Path) -> tuple[dict[str, Any], list[Question]]:
+    """Return the master's assignment config and its questions (name, points, manual)."""
+    import yaml
+
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise AssignError(f"{path}: not a valid notebook (JSON error: {exc})") from None
+    config: dict[str, Any] | None = None
+    questions: list[Question] = []
+    for cell in nb.get("cells", []):
+        text = _raw_block(cell, "ASSIGNMENT CONFIG")
+        if text is not None:
+            config = yaml.safe_load(text) or {}
+            continue
+        text = _raw_block(cell, "BEGIN QUESTION")
+        if text is not None:
+            q = yaml.safe_load(text) or {}
+            if "name" not in q:
+                raise AssignError(f"{path.name}: a BEGIN QUESTION cell has no 'name': {text!r}")
+            points = q.get("points", 1)
+            if isinstance(points, list):
+                points = sum(points)
+            questions.append(Question(str(q["name"]), float(points), bool(q.get("manual"))))
+    if config is None:
+        raise AssignError(
+            f"{path.name}: no '# ASSIGNMENT CONFIG' raw cell; see exercises/README.md for the master format"
+        )
+    if config.get("name") != path.stem:
+        raise AssignError(
+            f"{path.name}: the ASSIGNMENT CONFIG 'name' is {config.get('name')!r}; "
+            f"it must equal the file name without .ipynb ({path.stem!r}), because "
+            "submissions are matched to exercises by this name"
+        )
+    if not questions:
+        raise AssignError(f"{path.name}: no '# BEGIN QUESTION' cells")
+    names = [q.name for q in questions]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise AssignError(f"{path.name}: question name {dupes[0]!r} is used twice")
+    return config, questions
+
+
+# --------------------------------------------------------------------------- post-processing
+def _instructions(name: str) -> str:
+    return "\n".join(
+        [
+            INSTRUCTIONS_MARKER,
+            "**How to work on this exercise**",
+            "",
+            "- **Run it.** In your clone of the course, run `make exercises` and then `make lab`, "
+            f"and open `exercises/student/{name}.ipynb`. Or download this notebook (the download "
+            "button at the top of this page, `.ipynb`) and open it in JupyterLab inside the "
+            "course's environment (`.venv`, where `course` and `otter` are installed). Run the "
+            "cells in order, starting with the first code cell.",
+            "- **Check your answers.** Replace each `...` with your answer, run the cell, then run "
+            'the `grader.check("q1")` cell below it for instant feedback: a failed check says '
+            "what to look at. These checks test the form of your answer and catch common slips; "
+            "the final grade also uses hidden tests of the exact value. Answers marked *graded by "
+            "hand* have no check.",
+            "- **Submit.** Save the notebook, then run the last cell, `grader.export(...)`: it "
+            "writes a `.zip` file to hand in. Handing in the saved `.ipynb` itself works too, and "
+            "renaming the file does no harm.",
+        ]
+    )
+
+
+def _colab_lines(name: str) -> str:
+    from course_book.colab import colab_cell  # Colab opens the notebook alone: fetch the course first
+
+    return colab_cell(name)
+
+
+def _init_source(name: str) -> str:
+    return _colab_lines(name) + (
+        '# Set up the checks: grader.check("q1") runs the tests of question q1.\n'
+        "import otter\n"
+        "from course.exercise import notebook_file\n"
+        f'grader = otter.Notebook(notebook_file("{name}"))'
+    )
+
+
+_TRANSITION = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def _strip_transitions(text: str) -> str:
+    """Remove thematic breaks (``---``) from Markdown outside code fences."""
+    out, fenced = [], False
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        if not fenced and _TRANSITION.match(line):
+            continue
+        out.append(line)
+    return "\n".join(out).strip("\n")
+
+
+def _h1_lines(text: str) -> list[str]:
+    lines, fenced = [], False
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and re.match(r"^#\s+\S", line):
+            lines.append(line)
+    return lines
+
+
+def postprocess_student(nb: Any, name: str) -> Any:
+    """Shape otter's student notebook (an ``nbformat`` node) into a book page; see module doc."""
+    import nbformat
+
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            text = _strip_transitions(cell.source)
+            if not text.strip():
+                continue  # otter's separator and padding cells
+            cell.source = text
+        cell.metadata.pop("execution", None)  # nbclient's timestamps
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+            if cell.source.startswith(_OTTER_INIT_PREFIX):
+                continue  # replaced below
+            tags = cell.metadata.get("tags", [])
+            if _ANSWER_TAG in tags and "raises-exception" not in tags:
+                cell.metadata["tags"] = [*tags, "raises-exception"]
+            elif not tags:
+                cell.metadata.pop("tags", None)
+        cells.append(cell)
+
+    titles = [
+        (i, line) for i, c in enumerate(cells) if c.cell_type == "markdown" for line in _h1_lines(c.source)
+    ]
+    if len(titles) != 1:
+        shown = "; ".join(line for _, line in titles) or "none"
+        raise AssignError(
+            f"{name}: the student notebook must have exactly one top-level '# ' "
+            f"title (found {len(titles)}: {shown}); use '##' for sections"
+        )
+    first_md = next(i for i, c in enumerate(cells) if c.cell_type == "markdown")
+    if titles[0][0] != first_md or not cells[first_md].source.lstrip().startswith("# "):
+        raise AssignError(f"{name}: the first Markdown cell of the master must start with the '# ' title")
+    title_cell = cells[first_md]
+    title, _, rest = title_cell.source.lstrip().partition("\n")
+    title_cell.source = "\n\n".join(p for p in (title, _instructions(name), rest.strip()) if p)
+    init = nbformat.v4.new_code_cell(_init_source(name))
+    init.metadata.update({"deletable": False, "editable": False})
+    cells.insert(first_md + 1, init)
+    nb.cells = cells
+    nb.metadata.pop("widgets", None)
+    nbformat.validate(nb)
+    return nb
+
+
+# --------------------------------------------------------------------------- building
+@contextlib.contextmanager
+def _lock(directory: Path) -> Iterator[None]:
+    """Serialize concurrent ``assign`` runs (e.g. two test workers) with a file lock."""
+    import fcntl
+
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".assign.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _atomic_copy(src: Path, dest: Path) -> None:
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dest)
+
+
+def _atomic_write(dest: Path, text: str) -> None:
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, dest)
+
+
+def build_one(
+    master: Path,
+    student_dir: Path = STUDENT_DIR,
+    autograder_dir: Path = AUTOGRADER_DIR,
+    force: bool = False,
+    run_tests: bool = True,
+) -> bool:
+    """Build one exercise; return True if it was (re)built, False if it was up to date."""
+    name = master.stem
+    master_hash, pipeline = _file_hash(master), _pipeline_hash()
+    man_path = manifest_path(name, autograder_dir)
+    student_nb, zip_out = student_dir / f"{name}.ipynb", zip_path(name, autograder_dir)
+    old = read_manifest(man_path)
+    if (
+        not force
+        and old
+        and old.get("master_sha256") == master_hash
+        and old.get("pipeline") == pipeline
+        and student_nb.is_file()
+        and zip_out.is_file()
+    ):
+        return False
+
+    import nbformat  # slow to import (about 1 s): only when something must be built
+
+    config, questions = parse_master(master)
+    student_dir.mkdir(parents=True, exist_ok=True)
+    autograder_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="otter-assign-") as tmp:
+        dist = Path(tmp) / "dist"
+        cmd = [sys.executable, "-m", "otter", "assign", str(master.resolve()), str(dist), "--no-pdfs"]
+        if not run_tests:
+            cmd.append("--no-run-tests")
+        env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp)
+        zips = sorted((dist / "autograder").glob("*.zip")) if dist.exists() else []
+        produced = dist / "student" / master.name
+        if proc.returncode != 0 or not zips or not produced.is_file():
+            log = (proc.stdout + proc.stderr).strip().splitlines()
+            tail = "\n".join(log[-25:])
+            raise AssignError(
+                f"otter assign failed for {master.name} (exit code "
+                f"{proc.returncode}). If a test failed on the solution, fix the "
+                f"master's SOLUTION or TESTS cells. otter said:\n{tail}"
+            )
+        nb = nbformat.read(produced, as_version=4)
+        nb = postprocess_student(nb, name)
+        distributed = sorted({code_cell_hash(c.source) for c in nb.cells if c.cell_type == "code"})
+        tmp_nb = Path(tmp) / "student.ipynb"
+        nbformat.write(nb, tmp_nb)
+        _atomic_copy(tmp_nb, student_nb)
+        _atomic_copy(zips[0], zip_out)
+    manifest = {
+        "name": name,
+        "assignment_name": config["name"],
+        "master": str(master.name),
+        "master_path": str(master.resolve()),
+        "master_sha256": master_hash,
+        "pipeline": pipeline,
+        "student_notebook": str(student_nb.name),
+        "autograder_zip": str(zip_out.name),
+        "questions": [{"name": q.name, "points": q.points, "manual": q.manual} for q in questions],
+        "distributed_code_cells": distributed,
+    }
+    _atomic_write(man_path, json.dumps(manifest, indent=2) + "\n")
+    return True
+
+
+def _remove_stale(masters: list[Path], student_dir: Path, autograder_dir: Path) -> list[str]:
+    """Delete outputs whose master is gone (so a deleted exercise is not published)."""
+    keep = {m.stem for m in masters}
+    removed = []
+    for man in sorted(autograder_dir.glob("*.json")) if autograder_dir.is_dir() else []:
+        data = read_manifest(man)
+        if not data or data.get("name") in keep:
+            continue
+        if data.get("master_path") and Path(data["master_path"]).exists():
+            continue  # built from a master elsewhere (another --masters folder): not stale
+        for path in (student_dir / f"{data['name']}.ipynb", zip_path(data["name"], autograder_dir), man):
+            path.unlink(missing_ok=True)
+        removed.append(data["name"])
+    return removed
+
+
+def build_all(
+    masters_dir: Path = MASTERS_DIR,
+    student_dir: Path = STUDENT_DIR,
+    autograder_dir: Path = AUTOGRADER_DIR,
+    force: bool = False,
+    only: list[str] | None = None,
+    out=None,
+) -> int:
+    """Build every master; print one line per rebuilt exercise (nothing if all up to date).
+
+    Returns a process exit code: 0 on success, 1 if any master failed.
+    """
+    out = out or sys.stdout
+    masters = sorted(masters_dir.glob("*.ipynb"))
+    if only:
+        masters = [m for m in masters if m.stem in only]
+        unknown = sorted(set(only) - {m.stem for m in masters})
+        if unknown:
+            print(f"exercises: no master named {', '.join(unknown)} in {masters_dir}", file=out)
+            return 1
+    failed = 0
+    with _lock(autograder_dir):
+        for master in masters:
+            start = time.perf_counter()
+            try:
+                if build_one(master, student_dir, autograder_dir, force=force):
+                    print(
+                        f"exercises: built {master.stem} (student notebook and autograder, "
+                        f"{time.perf_counter() - start:.1f} s)",
+                        file=out,
+                    )
+            except AssignError as exc:
+                failed += 1
+                print(f"exercises: ERROR {exc}", file=out)
+        if not only:
+            for name in _remove_stale(masters, student_dir, autograder_dir):
+                print(f"exercises: removed {name} (its master is gone)", file=out)
+    return 1 if failed else 0

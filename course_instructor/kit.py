@@ -1,0 +1,517 @@
+"""The instructor kit (answer keys kept away from students) and grade export to an LMS.
+
+Command line::
+
+    python -m course_instructor.kit build [--out dist/instructor-kit.zip]     # make instructor-kit
+    python -m course_instructor.kit lms grades.csv --format canvas|moodle|generic [--out FILE]
+
+``build`` writes one zip (``dist/`` is gitignored) holding:
+
+* ``masters/``: the solved exercise masters, with their outputs (solutions, hidden tests,
+  rubrics and model answers);
+* ``autograder/``: the otter autograder zips (hidden tests included; the zip to upload to
+  Gradescope) and the grading manifests;
+* ``model-answers/exNN_slug.md`` and ``model-answers.html``: per exercise, every question
+  with its points, the solution of each auto-graded question and, for each question
+  graded by hand, the rubric and model answer from the master's instructor cell;
+* ``instructors/``: the instructors' pages of the book (Markdown sources);
+* ``README.md``: what is where, and a warning to keep the kit out of students' reach.
+
+In the model-answer files, every private part sits between ``<!-- private ... -->`` and
+``<!-- /private -->`` markers, so that the leak test (``tests/test_instructors.py``) can
+extract exactly what must never appear in the published book or the student notebooks.
+
+``lms`` turns the grade table written by ``make grade`` into a CSV to import into Canvas,
+Moodle or any other system (see :func:`to_lms`); questions graded by hand are left blank.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import re
+import sys
+import time
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from course import ROOT
+
+__all__ = [
+    "KitError",
+    "LMSError",
+    "build_kit",
+    "model_answers",
+    "read_grades",
+    "to_lms",
+    "FORMATS",
+    "student_of",
+]
+
+DEFAULT_OUT = ROOT / "dist" / "instructor-kit.zip"
+INSTRUCTORS_DIR = ROOT / "instructors"
+PRIVATE_OPEN = "<!-- private {kind} {question} -->"
+PRIVATE_CLOSE = "<!-- /private -->"
+#: A fixed timestamp for the zip's entries: the same inputs give the same archive.
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+
+
+class KitError(RuntimeError):
+    """The kit cannot be built; the message says why."""
+
+
+class LMSError(ValueError):
+    """The grade table cannot be converted; the message says what is wrong."""
+
+
+# --------------------------------------------------------------------------- model answers
+def _src(cell: dict[str, Any]) -> str:
+    s = cell.get("source", "")
+    return "".join(s) if isinstance(s, list) else s
+
+
+def _questions(master: Path) -> list[dict[str, Any]]:
+    """The master's questions in order: name, points, manual, prompt, solution cells."""
+    import yaml
+
+    from course_grading import synth
+
+    nb = json.loads(master.read_text(encoding="utf-8"))
+    solutions = synth.solutions(master)
+    found: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    for cell in nb["cells"]:
+        text = _src(cell)
+        head = text.strip().splitlines()[0].strip().upper() if text.strip() else ""
+        if cell["cell_type"] == "raw" and re.fullmatch(r"#\s*BEGIN QUESTION", head):
+            conf = yaml.safe_load("\n".join(text.strip().splitlines()[1:])) or {}
+            points = conf.get("points", 1)
+            points = sum(points) if isinstance(points, list) else points
+            current = {
+                "name": str(conf.get("name")),
+                "points": float(points),
+                "manual": bool(conf.get("manual")),
+                "prompt": "",
+            }
+            current["solution"] = solutions.get(current["name"], [])
+            found.append(current)
+        elif cell["cell_type"] == "raw" and re.fullmatch(r"#\s*END QUESTION", head):
+            current = None
+        elif current is not None and cell["cell_type"] == "markdown" and not current["prompt"]:
+            current["prompt"] = text.strip()
+    return found
+
+
+def _title(master: Path) -> str:
+    nb = json.loads(master.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in _src(cell).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return master.stem
+
+
+def model_answers(master: Path) -> str:
+    """The model-answer document of one exercise (Markdown, private parts marked)."""
+    questions = _questions(master)
+    if not questions:
+        raise KitError(f"{master.name}: no '# BEGIN QUESTION' cells")
+    auto = sum(q["points"] for q in questions if not q["manual"])
+    manual = sum(q["points"] for q in questions if q["manual"])
+    lines = [
+        f"# {_title(master)}: answer key",
+        "",
+        (
+            f"Exercise `{master.stem}`. Auto-graded: {auto:g} points; graded by hand: "
+            f"{manual:g} points. **Instructors only: do not share with students.**"
+        ),
+        "",
+    ]
+    for q in questions:
+        kind = "graded by hand" if q["manual"] else "auto-graded"
+        lines += [
+            f"## {q['name']} ({q['points']:g} point{'s' if q['points'] != 1 else ''}, {kind})",
+            "",
+            "**The question.**",
+            "",
+            q["prompt"],
+            "",
+        ]
+        if not q["solution"]:
+            lines += ["*(The master holds no solution for this question.)*", ""]
+            continue
+        if q["manual"]:
+            lines += ["**Rubric and model answer** (from the master's instructor cell).", ""]
+        else:
+            lines += ["**Solution.**", ""]
+        for cell_type, source in q["solution"]:
+            lines.append(PRIVATE_OPEN.format(kind="key" if q["manual"] else "solution", question=q["name"]))
+            if cell_type == "code":
+                lines += ["```python", source.strip(), "```"]
+            else:
+                lines.append(source.strip())
+            lines += [PRIVATE_CLOSE, ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _html_page(title: str, markdown_texts: Iterable[tuple[str, str]]) -> str:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable("table")
+    body = "\n".join(f'<section id="{name}">{md.render(text)}</section>' for name, text in markdown_texts)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{title}</title><style>body{{font-family:system-ui,sans-serif;"
+        "max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
+        "pre{background:#f5f5f5;padding:.6rem;overflow-x:auto}"
+        "section{border-top:2px solid #ccc;margin-top:2rem}</style></head>"
+        f"<body><main>{body}</main></body></html>\n"
+    )
+
+
+# --------------------------------------------------------------------------- the kit
+README = """# Instructor kit: {title}
+
+**Keep this kit away from students.** It holds the answer keys: solved exercise
+notebooks, hidden tests, rubrics and model answers. Do not upload it to a shared drive
+students can read, and do not commit it to a public repository.
+
+- `model-answers/`: one file per exercise: every question, the solution of each
+  auto-graded question, and the rubric and model answer of each question graded by
+  hand; `model-answers.html` is the same in one printable page.
+- `masters/`: the solved exercise masters with their outputs (open them in the
+  course's environment).
+- `autograder/`: otter's autograder zip per exercise (hidden tests included; the zip
+  to upload to Gradescope) and the grading manifest (`.json`).
+- `instructors/`: the instructors' pages of the book: course plan, discussion guides,
+  role-play, assessment, running the course.
+
+Built from commit `{commit}` of the course repository with `make instructor-kit`.
+Grading a folder of submissions: `make grade SUBMISSIONS=folder OUT=grades.csv`, then
+`python -m course_instructor.kit lms grades.csv --format canvas` (or `moodle`, `generic`).
+"""
+
+
+def _commit() -> str:
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        )
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+
+
+def _write(zf: zipfile.ZipFile, name: str, data: bytes | str) -> None:
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    zf.writestr(info, data if isinstance(data, bytes) else data.encode("utf-8"))
+
+
+def build_kit(out: Path = DEFAULT_OUT) -> Path:
+    """Write the instructor kit zip; return its path (see the module doc)."""
+    from course_grading import AUTOGRADER_DIR, MASTERS_DIR
+
+    masters = sorted(MASTERS_DIR.glob("*.ipynb"))
+    if not masters:
+        raise KitError(f"no exercise masters in {MASTERS_DIR}")
+    missing = [m.stem for m in masters if not (AUTOGRADER_DIR / f"{m.stem}-autograder.zip").is_file()]
+    if missing:
+        raise KitError(
+            f"no autograder zip for {', '.join(missing)} in {AUTOGRADER_DIR}: "
+            "run 'make exercises' first (make instructor-kit does)"
+        )
+    pages = sorted(INSTRUCTORS_DIR.glob("*.md"))
+    if not pages:
+        raise KitError(f"no instructors' pages in {INSTRUCTORS_DIR}")
+    from course import config
+
+    title = str(config.settings().get("title", "the course"))
+    answers = [(m.stem, model_answers(m)) for m in masters]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    with zipfile.ZipFile(tmp, "w") as zf:
+        _write(zf, "README.md", README.format(title=title, commit=_commit()))
+        for name, text in answers:
+            _write(zf, f"model-answers/{name}.md", text)
+        _write(zf, "model-answers.html", _html_page("Answer keys", answers))
+        for m in masters:
+            _write(zf, f"masters/{m.name}", m.read_bytes())
+            for f in (f"{m.stem}-autograder.zip", f"{m.stem}.json"):
+                path = AUTOGRADER_DIR / f
+                if path.is_file():
+                    data = path.read_bytes()
+                    if f.endswith(".json"):  # the manifest's absolute path says nothing useful
+                        manifest = json.loads(data)
+                        manifest.pop("master_path", None)
+                        data = (json.dumps(manifest, indent=2) + "\n").encode()
+                    _write(zf, f"autograder/{f}", data)
+        for page in pages:
+            _write(zf, f"instructors/{page.name}", page.read_bytes())
+    tmp.replace(out)
+    return out
+
+
+# --------------------------------------------------------------------------- LMS export
+REQUIRED = ("file", "exercise", "total", "max_total", "manual", "status")
+FORMATS = ("canvas", "moodle", "generic")
+
+
+def read_grades(path: Path) -> list[dict[str, str]]:
+    """Read a grade table written by ``make grade``; raise :class:`LMSError` if it is not one."""
+    if not path.exists():
+        raise LMSError(
+            f"{path} does not exist: give the CSV file written by "
+            "'make grade SUBMISSIONS=folder OUT=grades.csv'"
+        )
+    if path.is_dir():
+        raise LMSError(f"{path} is a folder: give the grade table (a .csv file)")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise LMSError(
+            f"{path} is not a text (UTF-8) file: is it the grade table written by make grade?"
+        ) from None
+    if not text.strip():
+        raise LMSError(f"{path} is empty: it has no header row")
+    reader = csv.DictReader(io.StringIO(text))
+    columns = reader.fieldnames or []
+    lacking = [c for c in REQUIRED if c not in columns]
+    if lacking:
+        raise LMSError(
+            f"{path} lacks the column{'s' if len(lacking) > 1 else ''} "
+            f"{', '.join(lacking)}; it has {', '.join(columns) or 'no columns'}. "
+            "Give the table written by make grade (columns file, exercise, q1, "
+            "q1_max, ..., total, max_total, manual, status, reason)."
+        )
+    rows = list(reader)
+    for n, row in enumerate(rows, start=2):
+        for col in ("total", "max_total"):
+            value = (row.get(col) or "").strip()
+            if value:
+                try:
+                    float(value)
+                except ValueError:
+                    raise LMSError(f"{path}, line {n}: {col} is {value!r}, not a number") from None
+    return rows
+
+
+def student_of(file: str) -> str:
+    """The student a submission belongs to: its first folder, else its file name.
+
+    ``alice/ex03_military_technical.ipynb`` -> ``alice``; ``bob.ipynb`` -> ``bob``;
+    ``carol_ex03.zip`` -> ``carol_ex03``. Name submissions (or folders) after the login
+    or ID the LMS knows.
+    """
+    parts = Path(file.replace("\\", "/")).parts
+    if len(parts) > 1:
+        return parts[0]
+    return re.sub(r"\.(ipynb|zip)$", "", parts[0]) if parts else ""
+
+
+def _num(value: str) -> float | None:
+    value = (value or "").strip()
+    return float(value) if value else None
+
+
+def _fmt(x: float | None) -> str:
+    return "" if x is None else f"{x:g}"
+
+
+def _manual_max(row: dict[str, str]) -> float:
+    total = 0.0
+    for q in (row.get("manual") or "").split():
+        total += _num(row.get(f"{q}_max", "")) or 0.0
+    return total
+
+
+def to_lms(rows: list[dict[str, str]], fmt: str) -> tuple[list[str], list[list[str]], list[str]]:
+    """Map grade-table rows to an LMS import: ``(header, lines, warnings)``.
+
+    * ``generic``: one line per submission: student, exercise, auto_points, auto_max,
+      manual_points (blank), manual_max, manual_questions, status, file, reason.
+    * ``canvas``: one line per student; the columns Canvas's gradebook import needs to find
+      the student (Student, ID, SIS User ID, SIS Login ID, Section; the student name read
+      from the file name goes in Student and SIS Login ID, the others stay blank) and two
+      columns per exercise: "<exercise> auto (N pts)" and "<exercise> hand-graded (M pts)".
+    * ``moodle``: one line per student: Identifier (map it to username, email or ID number
+      when importing), then per exercise "<exercise> auto", "<exercise> hand-graded" and
+      "<exercise> feedback" (the grader's reason).
+
+    Hand-graded columns stay blank: fill them in after grading. A submission that could
+    not be graded (status timeout or error) has a blank auto score and a warning.
+    """
+    if fmt not in FORMATS:
+        raise LMSError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    warnings: list[str] = []
+    seen: dict[tuple[str, str], str] = {}
+    items = []
+    for row in rows:
+        student, exercise = student_of(row["file"]), row["exercise"].strip()
+        if not exercise:
+            warnings.append(f"{row['file']}: not matched to an exercise ({row.get('reason', '')}); left out")
+            continue
+        key = (student, exercise)
+        if key in seen:
+            raise LMSError(
+                f"two submissions for {student} in {exercise}: {seen[key]} and "
+                f"{row['file']}. Keep one (or rename them) and grade again."
+            )
+        seen[key] = row["file"]
+        auto = _num(row["total"]) if row["status"] == "ok" else None
+        if row["status"] != "ok":
+            warnings.append(
+                f"{row['file']}: status {row['status']}, auto score left blank "
+                f"({row.get('reason', '').strip()[:120]})"
+            )
+        items.append(
+            {
+                "student": student,
+                "exercise": exercise,
+                "auto": auto,
+                "auto_max": _num(row["max_total"]),
+                "manual_max": _manual_max(row),
+                "manual": row.get("manual", ""),
+                "status": row["status"],
+                "file": row["file"],
+                "reason": row.get("reason", ""),
+            }
+        )
+
+    if fmt == "generic":
+        header = [
+            "student",
+            "exercise",
+            "auto_points",
+            "auto_max",
+            "manual_points",
+            "manual_max",
+            "manual_questions",
+            "status",
+            "file",
+            "reason",
+        ]
+        lines = [
+            [
+                i["student"],
+                i["exercise"],
+                _fmt(i["auto"]),
+                _fmt(i["auto_max"]),
+                "",
+                _fmt(i["manual_max"]),
+                i["manual"],
+                i["status"],
+                i["file"],
+                i["reason"],
+            ]
+            for i in items
+        ]
+        return header, lines, warnings
+
+    exercises = sorted({i["exercise"] for i in items})
+    maxima = {e: next(i for i in items if i["exercise"] == e) for e in exercises}
+    students = sorted({i["student"] for i in items})
+    by_key = {(i["student"], i["exercise"]): i for i in items}
+    if fmt == "canvas":
+        header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+        for e in exercises:
+            header += [
+                f"{e} auto ({_fmt(maxima[e]['auto_max'])} pts)",
+                f"{e} hand-graded ({_fmt(maxima[e]['manual_max'])} pts)",
+            ]
+        lines = []
+        for s in students:
+            line = [s, "", "", s, ""]
+            for e in exercises:
+                i = by_key.get((s, e))
+                line += [_fmt(i["auto"]) if i else "", ""]
+            lines.append(line)
+        return header, lines, warnings
+
+    header = ["Identifier"]
+    for e in exercises:
+        header += [f"{e} auto", f"{e} hand-graded", f"{e} feedback"]
+    lines = []
+    for s in students:
+        line = [s]
+        for e in exercises:
+            i = by_key.get((s, e))
+            line += [_fmt(i["auto"]) if i else "", "", i["reason"] if i else ""]
+        lines.append(line)
+    return header, lines, warnings
+
+
+def _default_lms_out(grades: Path, fmt: str) -> Path:
+    return grades.with_name(f"{grades.stem}-{fmt}.csv")
+
+
+# --------------------------------------------------------------------------- CLI
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m course_instructor.kit",
+        description="Build the instructor kit (answer keys) or export grades for an LMS.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="write dist/instructor-kit.zip (make instructor-kit)")
+    b.add_argument("--out", type=Path, default=DEFAULT_OUT, help="zip to write")
+    lms = sub.add_parser("lms", help="convert the grade table of make grade for an LMS import")
+    lms.add_argument("grades", type=Path, help="the CSV written by make grade")
+    lms.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="generic",
+        dest="fmt",
+        help="canvas, moodle or generic (default: generic)",
+    )
+    lms.add_argument("--out", type=Path, help="CSV to write (default: <grades>-<format>.csv)")
+    args = parser.parse_args(argv)
+
+    if args.command == "build":
+        start = time.perf_counter()
+        try:
+            path = build_kit(args.out)
+        except KitError as exc:
+            print(f"instructor-kit: {exc}", file=sys.stderr)
+            return 2
+        with zipfile.ZipFile(path) as zf:
+            n = len(zf.namelist())
+        print(
+            f"instructor-kit: wrote {path} ({n} files, {path.stat().st_size / 1024:.0f} KiB, "
+            f"{time.perf_counter() - start:.1f} s). Keep it away from students."
+        )
+        return 0
+
+    try:
+        rows = read_grades(args.grades)
+        header, lines, warnings = to_lms(rows, args.fmt)
+    except LMSError as exc:
+        print(f"lms: {exc}", file=sys.stderr)
+        return 2
+    out = args.out or _default_lms_out(args.grades, args.fmt)
+    if out.resolve() == args.grades.resolve():
+        print(f"lms: --out {out} would overwrite the grade table; choose another name", file=sys.stderr)
+        return 2
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(lines)
+    for w in warnings:
+        print(f"lms: warning: {w}", file=sys.stderr)
+    print(
+        f"lms: wrote {out} ({len(lines)} rows, {args.fmt} format). Columns for questions "
+        "graded by hand are blank: fill them in before importing."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
