@@ -14,11 +14,12 @@ OUT    ?= grades.csv
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: help setup book serve test lab exercises grade lock clean data-page
+.PHONY: help setup book serve test lab exercises grade lock clean data-page execute
 
 help:
 	@echo "make book    build the HTML book (sets up .venv first)"
 	@echo "make test    run the whole test suite (builds what it needs)"
+	@echo "make execute re-execute chapters whose stored outputs are out of date"
 	@echo "make serve   serve the built book on http://127.0.0.1:$(PORT)"
 	@echo "make lab     open the course in JupyterLab"
 	@echo "make exercises   generate student notebooks and autograder zips"
@@ -45,7 +46,9 @@ exercises: $(STAMP)
 	$(BIN)/python -m course_grading assign
 
 book: $(STAMP) exercises
+	@$(BIN)/python -m course_book.notebooks --stale
 	$(BIN)/jupyter-book build . -W --keep-going
+	@$(BIN)/python -m course_book.colab _build/colab
 	@echo
 	@echo "Book built. Open $(CURDIR)/$(HTML)/index.html  (or: make serve)"
 
@@ -53,6 +56,10 @@ serve: $(STAMP)
 	@test -f $(HTML)/index.html || { echo "No built book in $(HTML): run 'make book' first."; exit 1; }
 	@echo "Serving http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
+
+# Re-execute the chapters whose stored outputs are out of date (what the book publishes).
+execute: $(STAMP)
+	$(BIN)/python -m course_book.notebooks --stale --execute
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)"

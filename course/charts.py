@@ -3,17 +3,21 @@
 Every chart in the course is an Altair (Vega-Lite 5) chart wrapped in a
 :class:`Figure`. A figure carries a *title that states the finding* and a
 one-sentence *description* that gives the same finding in words, for readers
-who cannot see the chart. Displayed in a notebook, a figure offers two
-representations:
+who cannot see the chart. Displayed in a notebook, a figure is stored once, as
+``application/vnd.vegalite.v5+json`` (plus a line of ``text/plain``):
 
-``application/vnd.vegalite.v5+json``
-    JupyterLab draws this itself, offline, with live sliders and menus.
-``text/html``
-    The published book uses this: a ``<figure class="course-chart">`` holding
-    the Vega-Lite specification as inert JSON, a caption and a text fallback.
-    The book's own script (see :mod:`course_book.sphinxext`) draws it with a Vega
-    bundle served from the site, so the controls work without a kernel and
-    nothing is loaded from a third-party host.
+* JupyterLab (and JupyterLite) draw it themselves, offline, with live sliders
+  and menus;
+* the published book renders the same output through the course's myst-nb mime
+  renderer (:mod:`course_book.sphinxext`), which turns it into a
+  ``<figure class="course-chart">`` with :func:`figure_html`: the specification
+  as inert JSON, a caption and a text fallback, drawn by the book's own script
+  with a Vega bundle served from the site, so the controls work without a
+  kernel and nothing is loaded from a third-party host.
+
+The words that make a chart accessible (title, description, source, the note on
+its controls, the height to reserve) travel inside the specification, under
+``usermeta["course"]`` (Vega-Lite's field for the application's own metadata).
 
 Colour never carries meaning alone: series also differ in mark or dash, and
 the palette is Okabe and Ito's colour-blind-safe set.
@@ -35,7 +39,8 @@ from course.validation import ChartError, check_columns
 __all__ = [
     "PALETTE",
     "Figure",
-    "figure",
+    "figure_html",
+    "figure_meta",
     "year_range",
     "year_filter",
     "year_domain",
@@ -118,6 +123,51 @@ def _json_for_script(spec: Mapping[str, Any]) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
+#: Key of the course's metadata under a specification's ``usermeta``.
+USERMETA_KEY = "course"
+
+
+def figure_meta(spec: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The course's metadata of a chart specification (title, description, ...), or None."""
+    meta = (spec.get("usermeta") or {}).get(USERMETA_KEY) if isinstance(spec, Mapping) else None
+    return meta if isinstance(meta, dict) else None
+
+
+def figure_html(spec: Mapping[str, Any]) -> str:
+    """The static-page form of a course chart: ``<figure class="course-chart">`` with the
+    specification as inert JSON, caption, source and a text fallback.
+
+    ``spec`` is a figure's Vega-Lite specification carrying ``usermeta["course"]``
+    (see :class:`Figure`); the metadata is not repeated in the page's JSON.
+    """
+    meta = figure_meta(spec)
+    if not meta or not str(meta.get("title", "")).strip() or not str(meta.get("description", "")).strip():
+        raise ChartError(
+            "This chart has no title and description (usermeta.course): display it as a "
+            "course.charts.Figure(chart, title=..., description=...) so that every reader gets its finding."
+        )
+    esc = html.escape
+    title, description = str(meta["title"]), str(meta["description"])
+    source = (
+        f'<p class="course-chart__source">Source: {esc(meta["source"])}</p>' if meta.get("source") else ""
+    )
+    note = (
+        f'<p class="course-chart__controls">{esc(meta["controls_note"])}</p>'
+        if meta.get("controls_note")
+        else ""
+    )
+    page_spec = {k: v for k, v in spec.items() if k != "usermeta"}
+    return (
+        f'<figure class="course-chart" aria-label="{esc(title)}">'
+        f'<div class="course-chart__view" style="min-height:{int(meta.get("height", 420))}px">'
+        f"<noscript>{esc(description)}</noscript></div>"
+        f'<script type="application/json" class="course-chart__spec">'
+        f"{_json_for_script(page_spec)}</script>"
+        f"<figcaption><strong>{esc(title)}.</strong> {esc(description)}"
+        f"{note}{source}</figcaption></figure>"
+    )
+
+
 @dataclass
 class Figure:
     """An Altair chart plus the words that make it accessible.
@@ -137,8 +187,8 @@ class Figure:
         Short source line printed under the chart, e.g. "SIPRI Arms Transfers
         Database (TIV, 2022 vintage)".
     validate:
-        Validate the spec against the Vega-Lite schema when it is built. Turn it
-        off only in a view whose unit tests validate the spec.
+        Validate the spec against the Vega-Lite schema when it is built (about
+        0.7 s a chart). Turn it off only in a view whose unit tests validate the spec.
     """
 
     chart: alt.TopLevelMixin
@@ -158,37 +208,28 @@ class Figure:
 
     @property
     def spec(self) -> dict[str, Any]:
-        """The Vega-Lite specification, with the description built in."""
+        """The Vega-Lite specification, with the description and the course's metadata built in."""
         if self._spec is None:
-            # Schema validation costs about 0.7 s a chart; views whose specs a
-            # test validates may switch it off for fast notebooks.
             spec = self.chart.to_dict(validate=self.validate)
             spec["description"] = self.description
+            meta = {"title": self.title, "description": self.description, "height": int(self.height)}
+            if self.source:
+                meta["source"] = self.source
+            if self.controls_note:
+                meta["controls_note"] = self.controls_note
+            spec["usermeta"] = {**(spec.get("usermeta") or {}), USERMETA_KEY: meta}
             self._spec = spec
         return self._spec
 
     def to_html(self) -> str:
-        """The static-page representation (drawn by the book's own script)."""
-        esc = html.escape
-        source = f'<p class="course-chart__source">Source: {esc(self.source)}</p>' if self.source else ""
-        note = (
-            f'<p class="course-chart__controls">{esc(self.controls_note)}</p>' if self.controls_note else ""
-        )
-        return (
-            f'<figure class="course-chart" aria-label="{esc(self.title)}">'
-            f'<div class="course-chart__view" style="min-height:{int(self.height)}px">'
-            f"<noscript>{esc(self.description)}</noscript></div>"
-            f'<script type="application/json" class="course-chart__spec">'
-            f"{_json_for_script(self.spec)}</script>"
-            f"<figcaption><strong>{esc(self.title)}.</strong> {esc(self.description)}"
-            f"{note}{source}</figcaption></figure>"
-        )
+        """The static-page representation (drawn by the book's own script); see :func:`figure_html`."""
+        return figure_html(self.spec)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
         text = f"Chart: {self.title}. {self.description}"
         if self.source:
             text += f" Source: {self.source}."
-        return {VEGALITE_MIME: self.spec, "text/html": self.to_html(), "text/plain": text}
+        return {VEGALITE_MIME: self.spec, "text/plain": text}
 
     def save_png(self, path: str, scale: float = 2.0) -> None:
         """Save a static PNG (for slides or print), using vl-convert."""
@@ -196,11 +237,6 @@ class Figure:
 
         with open(path, "wb") as fh:
             fh.write(vlc.vegalite_to_png(self.spec, scale=scale))
-
-
-def figure(chart: alt.TopLevelMixin, title: str, description: str, **kwargs: Any) -> Figure:
-    """Shorthand for :class:`Figure`."""
-    return Figure(chart, title, description, **kwargs)
 
 
 def year_range(

@@ -21,8 +21,6 @@ from typing import Any
 
 import ipywidgets as w
 
-from course import config
-
 __all__ = [
     "InputError",
     "LiveView",
@@ -31,6 +29,7 @@ __all__ = [
     "parse_number",
     "parse_year_range",
     "message_html",
+    "LAUNCH_MARKER",
 ]
 
 
@@ -108,30 +107,33 @@ def message_html(text: str, kind: str = "info") -> str:
     )
 
 
+#: Placeholder in a live tool's note that the book replaces with the page's launch links
+#: (:mod:`course_book.sphinxext`); elsewhere (JupyterLab shows the widget itself) it stays empty.
+LAUNCH_MARKER = '<span class="course-launch"></span>'
+
+
 class LiveView:
     """An ipywidget with a static fallback for the published book.
 
     In JupyterLab the widget is shown (it has the higher-ranked mime type).
     In the book, :mod:`course_book.sphinxext` prefers the ``text/html``
-    representation: the starting state ``static_html`` with a note.
+    representation: the starting state ``static_html`` with a note whose launch
+    links the book fills in for the page the tool appears on.
     """
 
-    def __init__(self, widget: w.Widget, static_html: str, title: str, page: str) -> None:
+    def __init__(self, widget: w.Widget, static_html: str, title: str) -> None:
         if not isinstance(widget, w.Widget):
             raise TypeError(f"live() needs an ipywidgets widget, got {type(widget).__name__}.")
         self.widget = widget
         self.static_html = static_html
         self.title = title
-        self.page = page
 
     def fallback_html(self) -> str:
         esc = html.escape
-        binder = config.binder_url(self.page)
         note = (
             '<p class="course-live__note"><strong>Live tool.</strong> '
             "This view runs Python, so the published page shows its starting state. "
-            f'To use it, <a href="{esc(binder)}">run this chapter on Binder</a> '
-            "or open it in JupyterLab with <code>make lab</code>.</p>"
+            f"To use it, run this page's notebook.{LAUNCH_MARKER}</p>"
         )
         return (
             f'<section class="course-live" aria-label="{esc(self.title)} (live tool)">'
@@ -145,17 +147,6 @@ class LiveView:
         return bundle
 
 
-def live(widget: w.Widget, static_html: str, title: str, page: str) -> LiveView:
-    """Wrap ``widget`` for display; see :class:`LiveView`.
-
-    ``page`` is the notebook's path in the repository, e.g.
-    ``"chapters/03_military_technical.ipynb"`` (used for the launch link).
-    """
-    return LiveView(widget, static_html, title, page)
-
-
-def labelled(widget: w.Widget, label: str) -> w.Widget:
-    """Give a widget a visible description that is also its accessible name."""
-    widget.description = label
-    widget.style = {"description_width": "initial"}
-    return widget
+def live(widget: w.Widget, static_html: str, title: str) -> LiveView:
+    """Wrap ``widget`` for display; see :class:`LiveView`."""
+    return LiveView(widget, static_html, title)

@@ -3,6 +3,15 @@
 :func:`colab_cell` is the code that runs first in a notebook opened in Google Colab: it
 does nothing elsewhere; in Colab it clones the repository and calls :func:`colab_setup`.
 
+No notebook in the repository carries that cell. ``make book`` writes Colab's copies
+(:func:`write_copies`): every chapter and student exercise with the cell put first, in
+``_build/colab/``; the publishing workflow pushes them to the branch named by
+``colab_branch`` in ``_config.yml`` (default ``colab``), and the Colab links (the page's
+launch button, :func:`course_book.config.colab_url`) open them there. So the cell is
+written in one place, from the repository URL in ``_config.yml``, and cannot drift.
+
+Command line: ``python -m course_book.colab [OUT]`` (default ``_build/colab``).
+
 This module imports nothing heavy at import time: it runs in a fresh Colab kernel.
 """
 
@@ -20,7 +29,7 @@ from urllib.parse import urlparse
 
 from course import ROOT
 
-__all__ = ["colab_cell", "colab_setup", "COLAB_PARENT", "COLAB_PACKAGES"]
+__all__ = ["colab_cell", "colab_setup", "write_copies", "COLAB_PARENT", "COLAB_PACKAGES"]
 
 #: Where the Colab cell clones the course: Colab's working folder, /content.
 COLAB_PARENT = "/content"
@@ -39,7 +48,7 @@ def colab_cell(exercise: str | None = None) -> str:
     repository URL and branch are written in from ``_config.yml``; a test checks that the
     cells saved in the notebooks still agree with it.
     """
-    from course import config
+    from course_book import config
 
     url, branch = config.repository()
     if not url:
@@ -128,3 +137,54 @@ def colab_setup(
             "export cell at the end would package the fresh copy on disk, not your answers."
         )
     return commands
+
+
+def _sources(root: Path) -> list[tuple[Path, str | None]]:
+    """The notebooks Colab may open: chapters, and the student exercises (with their names)."""
+    found: list[tuple[Path, str | None]] = [
+        (p, None) for p in sorted((root / "chapters").glob("[0-9][0-9]_*.ipynb"))
+    ]
+    found += [(p, p.stem) for p in sorted((root / "exercises" / "student").glob("*.ipynb"))]
+    return found
+
+
+def colab_copy(nb: dict, exercise: str | None = None) -> dict:
+    """A copy of notebook ``nb`` (parsed JSON) with the Colab cell first, hidden in the book."""
+    import copy
+
+    out = copy.deepcopy(nb)
+    cell = {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": "colab-setup",
+        "metadata": {"tags": ["remove-cell"], "jupyter": {"source_hidden": True}},
+        "outputs": [],
+        "source": colab_cell(exercise),
+    }
+    out["cells"] = [cell, *out["cells"]]
+    return out
+
+
+def write_copies(out: Path, root: Path = ROOT) -> list[Path]:
+    """Write Colab's copy of every chapter and student exercise under ``out`` (same paths)."""
+    written = []
+    for path, exercise in _sources(root):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        target = out / path.relative_to(root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(
+            json.dumps(colab_copy(nb, exercise), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        written.append(target)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    out = Path(argv[0] if argv else (sys.argv[1] if len(sys.argv) > 1 else ROOT / "_build" / "colab"))
+    written = write_copies(out)
+    print(f"Colab copies: {len(written)} notebooks in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -281,9 +281,19 @@ class Slide:
         return not self.order
 
 
-def _output_html(output: dict[str, Any]) -> str:
+def output_html(output: dict[str, Any]) -> str:
+    """An output's HTML: its ``text/html``, or for a course chart (stored once, as
+    Vega-Lite) the same ``<figure class="course-chart">`` the book draws."""
     data = output.get("data", {})
     value = data.get("text/html", "")
+    if not value:
+        from course.charts import ChartError, figure_html
+
+        spec = data.get("application/vnd.vegalite.v5+json")
+        try:
+            return figure_html(spec) if isinstance(spec, dict) else ""
+        except ChartError:
+            return ""
     return "".join(value) if isinstance(value, list) else value
 
 
@@ -389,7 +399,7 @@ class DeckBuilder:
                     self.slide().show(f'<pre class="course-slide-printed">{html.escape(text)}</pre>')
             elif kind in ("execute_result", "display_data"):
                 data = output.get("data", {})
-                body = _output_html(output)
+                body = output_html(output)
                 if WIDGET_VIEW in data:
                     title = re.search(r"<h4>(.*?)</h4>", body)
                     name = html.unescape(re.sub(r"<[^>]+>", "", title.group(1))) if title else "live tool"
@@ -404,7 +414,7 @@ class DeckBuilder:
                     if len(s.order) > 1 or s.outputs:  # outputs get a slide of their own
                         s = self.new("subslide", s.heading, 3)
                         s.show(f"### {s.heading}")
-                    s.show_output(output)
+                    s.show_output({**output, "data": {"text/html": body}} if chart else output)
                     s.full = chart
 
     def finish(self) -> None:

@@ -9,6 +9,8 @@ What it does, using Sphinx's own hooks (no rewriting of built HTML):
   the page has loaded, so that it never delays the first paint;
 * writes ``_static/course/selfcheck-<hash>.js`` (``course_book/js/selfcheck.js``) and
   adds it, deferred, only to pages that hold self-check questions;
+* renders each chart's Vega-Lite output as the page's ``<figure class="course-chart">``
+  (:class:`VegaLiteMimeRenderer`, a myst-nb mime plugin);
 * adds ``course.css`` to every page;
 * makes the book prefer a live tool's static fallback (``text/html``) over the
   ipywidgets view, drops saved widget state from pages (no widget JavaScript is
@@ -19,7 +21,7 @@ What it does, using Sphinx's own hooks (no rewriting of built HTML):
 from __future__ import annotations
 
 import hashlib
-import shutil
+import json
 from pathlib import Path
 from typing import Any
 
@@ -68,50 +70,10 @@ def _asset_keys() -> dict[str, str]:
     return {stem: hashlib.sha256(src).hexdigest()[:12] for stem, (_make, src) in _asset_recipes().items()}
 
 
-def notebook_inputs_key(root: Path | None = None) -> str:
-    """Hash of everything a chapter's outputs depend on besides its own code cells:
-    the course package, the data and the self-check questions."""
-    root = root or HERE.parent
-    digest = hashlib.sha256()
-    # What chapter notebooks import (directly or through course.views), not the
-    # build-only modules (theme, bundle, slides, grading, ...), whose edits must
-    # not re-execute every notebook. A new module that notebooks import goes here.
-    patterns = (
-        "course/__init__.py",
-        "course/config.py",
-        "course/data.py",
-        "course/charts.py",
-        "course/tables.py",
-        "course/widgets.py",
-        "course/selfcheck.py",
-        "course/validation.py",
-        "course/views/*.py",
-        "data/*.csv",
-        "data/datapackage.json",
-        "chapters/selfcheck/*.yml",
-    )
-    for path in sorted({p for pattern in patterns for p in root.glob(pattern)}):
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def _on_config_inited(app: Sphinx, config: Any) -> None:
     # The assets' hashes are part of the configuration, so that a change to a
     # script rewrites every page (pages name the script by its hash).
     config.course_asset_key = ",".join(f"{k}-{v}" for k, v in sorted(_asset_keys().items()))
-    # jupyter-cache keys a notebook on its code cells only: a change to the
-    # course package or the data would leave stale outputs in the book. The key
-    # below is a config value that forces a full re-read when it changes, and
-    # the execution cache is dropped with it.
-    key = notebook_inputs_key(Path(app.srcdir))
-    config.course_inputs_key = key
-    cache = Path(app.outdir).parent / ".jupyter_cache"
-    stamp = Path(app.outdir).parent / ".course-inputs-key"
-    if stamp.exists() and stamp.read_text(encoding="utf-8").strip() != key and cache.exists():
-        logger.info("course code or data changed: clearing the notebook execution cache")
-        shutil.rmtree(cache)
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(key, encoding="utf-8")
 
 
 def _write_asset(app: Sphinx, stem: str, key: str, make: Any) -> str:
@@ -164,21 +126,37 @@ def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context
 
 
 class VegaLiteMimeRenderer:
-    """myst-nb mime plugin (entry point ``myst_nb.mime_renderers``).
+    """myst-nb mime plugin (entry point ``myst_nb.mime_renderers``): the book's charts.
 
-    A course chart's output carries both a Vega-Lite bundle (for JupyterLab)
-    and ``text/html`` (for the book). The book never renders the Vega-Lite
-    bundle itself; this plugin says so explicitly, instead of letting myst-nb
-    warn about an unknown mime type, and takes it out of the priority list.
+    A course chart is stored once in its notebook, as Vega-Lite (JupyterLab and
+    JupyterLite draw it natively). For the HTML book this plugin turns that
+    output into the page's ``<figure class="course-chart">``
+    (:func:`course.charts.figure_html`), from the title, description and source
+    the specification carries in ``usermeta``. A Vega-Lite output without them
+    (a bare Altair chart) is reported: under ``-W`` it fails the build, because
+    the page would show a chart that some readers cannot read.
     """
 
-    mime_priority_overrides = [("*", f"application/vnd.vegalite.v{v}+json", None) for v in (3, 4, 5, 6)]
+    mime_priority_overrides = [
+        ("html", "application/vnd.vegalite.v5+json", 25),  # before text/html (30) and text/plain
+        *[("*", f"application/vnd.vegalite.v{v}+json", None) for v in (3, 4, 6)],
+    ]
 
     @staticmethod
     def handle_mime(renderer: Any, data: Any, inline: bool) -> list | None:
-        if data.mime_type.startswith("application/vnd.vegalite."):
+        if not data.mime_type.startswith("application/vnd.vegalite."):
+            return None
+        from course.charts import ChartError, figure_html
+
+        content = data.content
+        if isinstance(content, (str, bytes)):
+            content = json.loads(content)
+        try:
+            body = figure_html(content)
+        except ChartError as exc:
+            renderer.logger.warning(str(exc), subtype="course_chart", line=data.line)
             return []
-        return None
+        return [nodes.raw("", body, format="html", classes=["output", "text_html"])]
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
@@ -190,16 +168,66 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         del js_files[key]
 
 
+def _on_page_colab_button(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Point the header's Colab button at Colab's copy of the page (see :mod:`course_book.colab`)."""
+    from course_book import config
+
+    _, branch = config.repository()
+    old, new = f"/blob/{branch}/", f"/blob/{config.colab_branch()}/"
+
+    def walk(buttons: Any) -> None:
+        for button in buttons or []:
+            if isinstance(button, dict):
+                url = button.get("url", "")
+                if isinstance(url, str) and url.startswith("https://colab.research.google.com/"):
+                    button["url"] = url.replace(old, new, 1)
+                walk(button.get("buttons"))
+
+    walk(context.get("header_buttons"))
+
+
+def launch_links(page: str) -> list[tuple[str, str]]:
+    """Where a reader can run ``page`` (the notebook's path in the repository): (label, URL) pairs.
+
+    Live tools' notes and any other launch option on a page come from here, so a
+    view never names its own page. Add a launcher here (JupyterLite, a hub) and
+    every live tool offers it.
+    """
+    from course_book import config
+
+    links = []
+    if config.repository()[0]:
+        links.append(("on Binder", config.binder_url(page)))
+    return links
+
+
+def _launch_html(page: str) -> str:
+    from html import escape
+
+    links = [f'<a href="{escape(url)}">{escape(label)}</a>' for label, url in launch_links(page)]
+    where = (", ".join(links[:-1]) + " or " + links[-1]) if len(links) > 1 else (links[0] if links else "")
+    online = f"Open it {where}, or" if where else "Open it"
+    return f' <span class="course-launch">{online} on your computer with <code>make lab</code>.</span>'
+
+
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    # After myst-nb has chosen one representation per output: an ipywidget
-    # still chosen here has no fallback and would be a dead control.
-    for node in doctree.findall(nodes.raw):
-        if WIDGET_VIEW in node.astext():
+    from course.widgets import LAUNCH_MARKER
+
+    page = str(app.env.doc2path(docname, False)).replace("\\", "/")
+    for node in list(doctree.findall(nodes.raw)):
+        text = node.astext()
+        # After myst-nb has chosen one representation per output: an ipywidget
+        # still chosen here has no fallback and would be a dead control.
+        if WIDGET_VIEW in text:
             logger.warning(
                 "an ipywidgets output has no static fallback, so it would be a dead control "
                 "on the published page; display it with course.widgets.live(...)",
                 location=node,
             )
+        # A live tool's note: the page's own launch links.
+        if LAUNCH_MARKER in text:
+            node.clear()
+            node.append(nodes.Text(text.replace(LAUNCH_MARKER, _launch_html(page))))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -208,10 +236,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     if "comments_config" not in app.config.values:
         app.add_config_value("comments_config", {}, "html")
     app.add_config_value("course_asset_key", "", "html")
-    app.add_config_value("course_inputs_key", "", "env")
     app.connect("config-inited", _on_config_inited)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _on_html_page_context)
+    app.connect("html-page-context", _on_page_colab_button, priority=502)  # after the theme's launch buttons
     app.connect("doctree-read", _on_doctree_read)
     app.connect("doctree-resolved", _on_doctree_resolved)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

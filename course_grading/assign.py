@@ -6,8 +6,8 @@ checks that the master's solutions pass its own tests) and writes
 * ``exercises/student/<name>.ipynb``: the student notebook, post-processed into a good
   book page: the first Markdown cell keeps the master's single ``#`` title and adds how
   to run, check and submit; otter's first cell is replaced by one that survives a
-  renamed file (:func:`course.exercise.notebook_file`) and, in Colab only, first
-  fetches the course (:func:`course_book.colab.colab_cell`); otter's ``---``
+  renamed file (:func:`course.exercise.notebook_file`) (Colab's copy, with the cell that
+  fetches the course, is made by :mod:`course_book.colab`); otter's ``---``
   separators are removed (Sphinx refuses a section that begins with a transition);
   answer cells are tagged ``raises-exception`` so that ``pytest --nbval-lax`` can run
   the untouched copy;
@@ -79,7 +79,6 @@ def _pipeline_hash() -> str:
     h = hashlib.sha256()
     for module in (Path(__file__), ROOT / "course" / "exercise.py"):
         h.update(module.read_bytes())
-    h.update(_colab_lines("x").encode())
     try:
         h.update(metadata.version("otter-grader").encode())
     except metadata.PackageNotFoundError:  # pragma: no cover
@@ -194,14 +193,8 @@ def _instructions(name: str) -> str:
     )
 
 
-def _colab_lines(name: str) -> str:
-    from course_book.colab import colab_cell  # Colab opens the notebook alone: fetch the course first
-
-    return colab_cell(name)
-
-
 def _init_source(name: str) -> str:
-    return _colab_lines(name) + (
+    return (
         '# Set up the checks: grader.check("q1") runs the tests of question q1.\n'
         "import otter\n"
         "from course.exercise import notebook_file\n"

@@ -232,7 +232,7 @@ def build_kit(out: Path = DEFAULT_OUT) -> Path:
     pages = sorted(INSTRUCTORS_DIR.glob("*.md"))
     if not pages:
         raise KitError(f"no instructors' pages in {INSTRUCTORS_DIR}")
-    from course import config
+    from course_book import config
 
     title = str(config.settings().get("title", "the course"))
     answers = [(m.stem, model_answers(m)) for m in masters]

@@ -160,7 +160,7 @@ def links_table(
     hub: str, repo: str | None = None, branch: str | None = None, root: Path = ROOT, app: str = "lab"
 ) -> list[dict[str, str]]:
     """One row per notebook: path, title, kind, and its hub, Binder and Colab links."""
-    from course import config
+    from course_book import config
 
     cfg_repo, cfg_branch = config.repository()
     repo = repo or cfg_repo

@@ -16,6 +16,8 @@ from urllib.parse import urlparse
 import pytest
 from conftest import ROOT
 
+from course_book.slides import output_html
+
 # Tag -> attributes through which a page *loads* something (links to click are not loads).
 LOADING_ATTRS = {
     "script": ("src",),
@@ -187,7 +189,7 @@ def _page_for(nb_path: Path, book: Path) -> Path:
 @pytest.mark.parametrize("nb_path", sorted((ROOT / "chapters").glob("[0-9]*.ipynb")), ids=lambda p: p.stem)
 def test_every_chart_and_live_tool_reaches_its_page(built_book, nb_path):
     outputs = _notebook_outputs(nb_path)
-    html = ["".join(o.get("data", {}).get("text/html", "")) for o in outputs]
+    html = [output_html(o) for o in outputs]  # a chart's figure comes from its Vega-Lite output
     charts = sum(CHART in h for h in html)
     tools = sum(LIVE in h for h in html)
     quizzes = sum(QUIZ in h for h in html)

@@ -209,12 +209,9 @@ def _notebook_counts(nb_path) -> dict[str, int]:
     import json
 
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
-    html = [
-        "".join(o.get("data", {}).get("text/html", ""))
-        for c in nb["cells"]
-        if c["cell_type"] == "code"
-        for o in c.get("outputs", [])
-    ]
+    from course_book.slides import output_html  # a chart's figure comes from its Vega-Lite output
+
+    html = [output_html(o) for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
     return {name: sum(h.count(marker) for h in html) for name, (marker, _js) in MARKERS.items()}
 
 

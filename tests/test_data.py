@@ -64,7 +64,7 @@ def test_package_lists_the_tables_the_course_uses() -> None:
     expected = {
         "arms_transfers",
         "arms_deals",
-        "exercises",
+        "drills",
         "trade",
         "military_spending_gdp",
         "un_voting",
@@ -89,11 +89,11 @@ def test_resource_metadata_is_complete(name: str) -> None:
 
 
 def test_loader_returns_typed_frames() -> None:
-    ex = data.load("exercises")
+    ex = data.load("drills")
     assert str(ex["start_date"].dtype).startswith("datetime64")
     assert (
         list(ex["domain"].cat.categories)
-        == data.schema("exercises")["schema"]["fields"][8]["constraints"]["enum"]
+        == data.schema("drills")["schema"]["fields"][8]["constraints"]["enum"]
     )
     assert ex["confidence"].cat.ordered
     assert str(data.load("arms_transfers")["year"].dtype) == "Int64"
@@ -163,8 +163,8 @@ def test_deals_are_consistent() -> None:
     assert (firsts == d["first_delivery_year"]).all()
 
 
-def test_exercises_are_consistent() -> None:
-    e = data.load("exercises")
+def test_drills_are_consistent() -> None:
+    e = data.load("drills")
     assert (e["end_date"].isna() | (e["end_date"] >= e["start_date"])).all()
     assert (e["latitude"].isna() == e["longitude"].isna()).all()
     assert (e["latitude"].isna() == (e["point_basis"] == "none")).all()
@@ -185,14 +185,14 @@ def test_other_tables_are_consistent() -> None:
 
 # --------------------------------------------------------------------------- spot checks of published values
 def _exercise(d: Path | None, ident: str) -> pd.Series:
-    e = data.load("exercises", d)
+    e = data.load("drills", d)
     return e.loc[e["id"] == ident].iloc[0]
 
 
 def spot_first_bomber_patrol(d: Path | None) -> None:
     # First joint Russia-China strategic bomber patrol on 23 July 2019: Franz-Stefan Gady's article in
     # The Diplomat of 25 July 2019 (the brief's footnote 21); Russian and Korean reports cited in the row.
-    e = data.load("exercises", d)
+    e = data.load("drills", d)
     air = e[e["series"] == "Joint air patrol"].sort_values("start_date")
     assert air.iloc[0]["start_date"] == pd.Timestamp("2019-07-23")
 
@@ -235,7 +235,7 @@ def spot_joint_vetoes(d: Path | None) -> None:
 def spot_first_joint_sea(d: Path | None) -> None:
     # First Joint Sea exercise: Yellow Sea near Qingdao, 22-27 April 2012 (China.org.cn/chinagate, 19 Aug
     #  2015).
-    e = data.load("exercises", d)
+    e = data.load("drills", d)
     js = e[e["series"].str.startswith("Joint Sea")]
     assert js["start_date"].min() == pd.Timestamp("2012-04-22")
 
@@ -320,7 +320,7 @@ def test_spot_check(check: Callable[[Path | None], None]) -> None:
     "check, table, key_column, key, column, wrong",
     [
         (spot_s400_order, "arms_deals.csv", "designation", "S-400 Triumf", "order_year", "2014"),
-        (spot_first_bomber_patrol, "exercises.csv", "id", "AP2019", "start_date", "2019-07-24"),
+        (spot_first_bomber_patrol, "drills.csv", "id", "AP2019", "start_date", "2019-07-24"),
         (spot_share_2021, "arms_transfers.csv", "year", "2021", "russia_to_china_tiv_mn", "467"),
         (spot_joint_vetoes, "unsc_vetoes.csv", "draft_symbol", "S/2022/538", "vetoed_by_china", "true"),
     ],
@@ -347,11 +347,11 @@ def test_bad_integer(copy: Path) -> None:
 
 
 def test_value_outside_enum(copy: Path) -> None:
-    set_cell(copy / "exercises.csv", 5, "domain", "space")
+    set_cell(copy / "drills.csv", 5, "domain", "space")
     with pytest.raises(
-        data.DataError, match=r'exercises\.csv line 5, column domain: "space" is not one of: land, '
+        data.DataError, match=r'drills\.csv line 5, column domain: "space" is not one of: land, '
     ):
-        data.load("exercises", copy)
+        data.load("drills", copy)
 
 
 def test_duplicate_primary_key(copy: Path) -> None:
@@ -438,19 +438,19 @@ def test_value_below_minimum(copy: Path) -> None:
 
 
 def test_pattern_and_date(copy: Path) -> None:
-    set_cell(copy / "exercises.csv", 3, "participants", "CN,RU")
+    set_cell(copy / "drills.csv", 3, "participants", "CN,RU")
     with pytest.raises(
         data.DataError,
-        match=r'exercises\.csv line 3, column participants: "CN,RU" does not match the pattern',
+        match=r'drills\.csv line 3, column participants: "CN,RU" does not match the pattern',
     ):
-        data.load("exercises", copy)
-    shutil.copy(DATA / "exercises.csv", copy / "exercises.csv")
-    set_cell(copy / "exercises.csv", 3, "start_date", "2019-02-30")
+        data.load("drills", copy)
+    shutil.copy(DATA / "drills.csv", copy / "drills.csv")
+    set_cell(copy / "drills.csv", 3, "start_date", "2019-02-30")
     with pytest.raises(
         data.DataError,
-        match=r'exercises\.csv line 3, column start_date: "2019-02-30" is not a valid calendar date',
+        match=r'drills\.csv line 3, column start_date: "2019-02-30" is not a valid calendar date',
     ):
-        data.load("exercises", copy)
+        data.load("drills", copy)
 
 
 def test_extra_column(copy: Path) -> None:

@@ -29,8 +29,8 @@ import nbformat
 import pytest
 from exercise_checks import split_master
 
-from course import config
 from course_book import colab as colabmod
+from course_book import config
 from course_book import slides as slidesmod
 from course_grading import AUTOGRADER_DIR, MASTERS_DIR, STUDENT_DIR
 from course_instructor import links as hubmod
@@ -562,36 +562,61 @@ def test_links_cli_writes_files_and_explains_bad_input(tmp_path: Path) -> None:
 
 
 # =========================================================================== Colab
-def _colab_cells(nb_path: Path) -> list:
-    nb = nbformat.read(nb_path, as_version=4)
-    return [c for c in nb.cells if c.cell_type == "code" and "google.colab" in c.source]
+def _has_colab_cell(nb: dict) -> bool:
+    return any(c["cell_type"] == "code" and "google.colab" in "".join(c["source"]) for c in nb["cells"])
 
 
-@pytest.mark.parametrize("path", CHAPTERS + [ROOT / "chapters" / "_template.ipynb"], ids=lambda p: p.stem)
-def test_colab_cell_is_first_hidden_and_agrees_with_config(path: Path) -> None:
-    nb = nbformat.read(path, as_version=4)
-    first = next(c for c in nb.cells if c.cell_type == "code")
-    assert "google.colab" in first.source, f"{path.name}: the Colab cell is not the first code cell"
-    assert first.metadata.get("tags") == ["remove-cell"], f"{path.name}: the Colab cell is not hidden"
-    assert not first.outputs, f"{path.name}: the Colab cell printed something outside Colab"
-    assert first.source == colabmod.colab_cell(), (
-        f"{path.name}: the Colab cell differs from course_book.colab.colab_cell() (URL or branch changed?)"
-    )
+def test_no_notebook_in_the_repository_carries_the_colab_cell(exercises_built) -> None:
+    """The cell is injected into Colab's copies only (course_book.colab), never pasted."""
+    notebooks = [*CHAPTERS, ROOT / "chapters" / "_template.ipynb", *sorted(STUDENT_DIR.glob("*.ipynb"))]
+    pasted = [p.name for p in notebooks if _has_colab_cell(json.loads(p.read_text(encoding="utf-8")))]
+    assert not pasted, f"notebooks with a pasted Colab cell: {pasted}"
+
+
+def test_colab_copies_put_the_cell_first_and_change_nothing_else(exercises_built, tmp_path) -> None:
+    written = colabmod.write_copies(tmp_path)
+    names = {p.relative_to(tmp_path).as_posix() for p in written}
+    assert {f"chapters/{p.name}" for p in CHAPTERS} <= names
+    assert {f"exercises/student/{m.name}" for m in MASTERS} <= names
     url, branch = config.repository()
-    assert f'"{url}"' in first.source and f'"--branch", "{branch}"' in first.source
+    for copy in written:
+        original = json.loads((ROOT / copy.relative_to(tmp_path)).read_text(encoding="utf-8"))
+        nb = json.loads(copy.read_text(encoding="utf-8"))
+        first, rest = nb["cells"][0], nb["cells"][1:]
+        exercise = copy.stem if copy.parent.name == "student" else None
+        assert first["source"] == colabmod.colab_cell(exercise), copy.name
+        assert first["metadata"]["tags"] == ["remove-cell"] and not first["outputs"]
+        assert f'"{url}"' in first["source"] and f'"--branch", "{branch}"' in first["source"]
+        assert rest == original["cells"], f"{copy.name}: the copy changed more than its first cell"
+    nbformat.validate(nbformat.read(written[0], as_version=4))
 
 
-def test_student_notebooks_carry_the_colab_lines(exercises_built) -> None:
-    for master in MASTERS:
-        nb = nbformat.read(STUDENT_DIR / master.name, as_version=4)
-        assert nb.cells[1].source.startswith(colabmod.colab_cell(master.stem)), master.stem
-        assert "notebook_file(" in nb.cells[1].source
+def test_colab_links_open_the_copies(monkeypatch) -> None:
+    owner_repo = config.repository()[0].removeprefix("https://github.com/")
+    assert config.colab_url("chapters/03_military_technical.ipynb") == (
+        f"https://colab.research.google.com/github/{owner_repo}/blob/{config.colab_branch()}/"
+        "chapters/03_military_technical.ipynb"
+    )
+    from course_book.sphinxext import _on_page_colab_button
 
-
-def test_colab_agreement_check_bites(monkeypatch) -> None:
-    saved = _colab_cells(CHAPTERS[0])[0].source
-    monkeypatch.setattr(config, "repository", lambda: ("https://github.com/someone/else", "main"))
-    assert colabmod.colab_cell() != saved, "a changed repository URL must break the agreement test"
+    branch = config.repository()[1]
+    context = {
+        "header_buttons": [
+            {
+                "type": "group",
+                "buttons": [
+                    {
+                        "url": f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/chapters/x.ipynb"
+                    },
+                    {"url": f"https://mybinder.org/v2/gh/{owner_repo}/{branch}?urlpath=x"},
+                ],
+            }
+        ]
+    }
+    _on_page_colab_button(None, "chapters/x", "page.html", context, None)
+    colab, binder = context["header_buttons"][0]["buttons"]
+    assert f"/blob/{config.colab_branch()}/chapters/x.ipynb" in colab["url"]
+    assert binder["url"].endswith(f"/{branch}?urlpath=x"), "only the Colab button moves"
 
 
 def test_colab_cell_does_nothing_outside_colab_and_clones_inside(monkeypatch) -> None:

@@ -24,7 +24,7 @@ PACKAGES = ("course", "course_book", "course_grading", "course_instructor")
 ALLOWED = {
     "course": {"course"},
     "course_book": {"course", "course_book"},
-    "course_grading": {"course", "course_grading", "course_book"},
+    "course_grading": {"course", "course_grading"},
     "course_instructor": {"course", "course_instructor", "course_grading", "course_book"},
 }
 

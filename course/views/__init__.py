@@ -1,1 +1,1 @@
-"""Views (charts and live tools) for each chapter, one module per topic."""
+"""Views (charts and live tools) for each chapter: ``chapters/NN_slug.ipynb`` uses ``course.views.slug``."""

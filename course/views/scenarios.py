@@ -1,4 +1,4 @@
-"""Chapter 6 views: the brief's scenarios for Russia–China military cooperation.
+"""Chapter 6 views (06_scenarios): the brief's scenarios for Russia–China military cooperation.
 
 * :func:`matrix` — the brief's placement of its three scenarios and nine
   sub-scenarios on an impact × probability grid (Vega-Lite; works without a
@@ -710,7 +710,7 @@ def ratings_chart(ratings: Any, scenarios: pd.DataFrame) -> Figure:
 
 
 # --------------------------------------------------------------------------- the live tool
-def rating_tool(scenarios: pd.DataFrame, page: str = "chapters/06_scenarios.ipynb") -> LiveView:
+def rating_tool(scenarios: pd.DataFrame) -> LiveView:
     """Live tool: rate each scenario; see expected impact and the inverse-relation test."""
     p = placement(scenarios)
     subset = w.ToggleButtons(
@@ -816,4 +816,4 @@ def rating_tool(scenarios: pd.DataFrame, page: str = "chapters/06_scenarios.ipyn
         " every rating, switch to the sub-scenarios, and watch the table, the verdict and the chart"
         " update.</p>" + last["html"] + last["figure"].to_html()
     )
-    return live(box, static, title="Rate the scenarios yourself", page=page)
+    return live(box, static, title="Rate the scenarios yourself")

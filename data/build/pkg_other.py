@@ -5,8 +5,8 @@ COW_URL = "http://correlatesofwar.org/data-sets/bilateral-trade/international-tr
 CSV = {"format": "csv", "mediatype": "text/csv", "encoding": "utf-8"}
 
 EXERCISES = {
-    "name": "exercises",
-    "path": "exercises.csv",
+    "name": "drills",
+    "path": "drills.csv",
     **CSV,
     "title": "Joint Russia-China military exercises and patrols, 2005-2025",
     "description": (

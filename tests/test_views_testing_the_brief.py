@@ -1,4 +1,4 @@
-"""Tests for chapter 8's views: the record timeline and the forecast audit (course/views/record.py)."""
+"""Tests for chapter 8's views: the record timeline and the forecast audit (course/views/testing_the_brief.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from course.charts import ChartError
 from course.data import load
-from course.views import record
+from course.views import testing_the_brief as record
 from course.widgets import InputError
 
 
@@ -230,10 +230,10 @@ def test_the_scoring_core_does_not_import_altair():
     import subprocess
     import sys
 
-    code = "import sys; import course.views.record as r; print('altair' in sys.modules)"
+    code = "import sys; import course.views.testing_the_brief as r; print('altair' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False", (
-        "course.views.record imports Altair at module level (slow for exercises)"
+        "course.views.testing_the_brief imports Altair at module level (slow for exercises)"
     )
 
 

@@ -1,4 +1,4 @@
-"""Chapter 7 views: how the United States might respond (the brief's "wedge" advice).
+"""Chapter 7 views (07_us_response): how the United States might respond (the brief's "wedge" advice).
 
 * :data:`WEDGE_ACTIONS` and :func:`wedge_table` — US actions to sort into the
   brief's two bins: actions that present Russia and China with a *common

@@ -1,4 +1,4 @@
-"""Chapter 3 views: Russian arms transfers to China.
+"""Chapter 3 views (03_military_technical): Russian arms transfers to China.
 
 * :func:`explorer` — the arms-transfer explorer chart (works without a kernel):
   a year range, the brief's periods shaded, volume or shares, and the major
@@ -361,7 +361,7 @@ def period_table_html(table: pd.DataFrame, measure: str) -> str:
     )
 
 
-def period_tool(transfers: pd.DataFrame, page: str = "chapters/03_military_technical.ipynb") -> LiveView:
+def period_tool(transfers: pd.DataFrame) -> LiveView:
     """Live tool: pick two periods and a measure; the table recomputes in Python."""
     _validate_transfers(transfers)
     first, last = int(transfers["year"].min()), int(transfers["year"].max())
@@ -402,4 +402,4 @@ def period_tool(transfers: pd.DataFrame, page: str = "chapters/03_military_techn
     update()
     box = w.VBox([slider_a, slider_b, measure, result])
     static = period_table_html(compare_periods(transfers, *defaults), defaults[2])
-    return live(box, static, title="Compare two periods", page=page)
+    return live(box, static, title="Compare two periods")

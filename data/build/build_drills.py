@@ -1,4 +1,5 @@
-"""Build data/exercises.csv: the reference list (with corrections) plus gap rows found with named sources."""
+"""Build data/drills.csv, the table of joint military exercises and patrols ("drills"):
+the reference list (with corrections) plus gap rows found with named sources."""
 
 import calendar
 from pathlib import Path
@@ -428,7 +429,7 @@ def main():
             }
         )
     df = pd.DataFrame(out).sort_values(["start_date", "id"])
-    df.to_csv(OUT / "exercises.csv", index=False)
+    df.to_csv(OUT / "drills.csv", index=False)
     print(df.shape)
     print(df[["id", "start_date", "end_date", "domain", "point_basis", "participants"]].to_string())
 

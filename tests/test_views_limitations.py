@@ -13,7 +13,7 @@ from conftest import ROOT
 
 from course.charts import ChartError
 from course.data import load
-from course.views import limits
+from course.views import limitations as limits
 
 
 @pytest.fixture(scope="module")

@@ -15,14 +15,14 @@ from conftest import ROOT
 
 from course.charts import ChartError
 from course.data import load
-from course.views import exercises as ex
+from course.views import military_exercises as ex
 
-RAW = ROOT / "data" / "exercises.csv"
+RAW = ROOT / "data" / "drills.csv"
 
 
 @pytest.fixture(scope="module")
 def table():
-    return load("exercises")
+    return load("drills")
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def raw():
 
 @pytest.fixture(scope="module")
 def spec(table):
-    return ex.exercise_explorer(table).spec
+    return ex.drills_explorer(table).spec
 
 
 def _walk(node):
@@ -214,7 +214,7 @@ def test_explorer_uses_a_planar_projection_and_distinguishes_domains_by_shape(sp
 
 
 def test_explorer_description_counts_come_from_the_data(table, raw):
-    fig = ex.exercise_explorer(table)
+    fig = ex.drills_explorer(table)
     assert f"lists {len(raw)} joint exercises" in fig.description
     n_unmapped = (raw["latitude"].isna()).sum()
     assert f"{n_unmapped} exercises with no single point" in fig.description

@@ -1,4 +1,4 @@
-"""Chapter 8 views: the record since mid-2020 and the forecast audit.
+"""Chapter 8 views (08_testing_the_brief): the record since mid-2020 and the forecast audit.
 
 * :func:`coverage_note` — the date the developments table runs to, as a
   prominent note (computed, never typed).
@@ -55,8 +55,6 @@ __all__ = [
     "compare_with_baselines",
     "scorer",
 ]
-
-PAGE = "chapters/08_testing_the_brief.ipynb"
 
 #: The brief's headline judgements as the ``claim`` column codes them, with the
 #: course's short labels (paraphrase of Gorenburg 2020, executive summary and
@@ -681,7 +679,7 @@ def _starting_html(outcomes: pd.DataFrame) -> str:
     )
 
 
-def scorer(outcomes: pd.DataFrame, page: str = PAGE) -> LiveView:
+def scorer(outcomes: pd.DataFrame) -> LiveView:
     """Live tool: one text box per sub-scenario; scores recompute as you type."""
     check_columns(outcomes, ["scenario_id", "title", "brief_level", "outcome"], "The forecast scorer")
     ids = list(outcomes["scenario_id"])
@@ -714,4 +712,4 @@ def scorer(outcomes: pd.DataFrame, page: str = PAGE) -> LiveView:
         box.observe(update, names="value")
     widget = w.VBox([*boxes.values(), result])
     widget.boxes = boxes  # for tests and for readers who want to fill it from code
-    return live(widget, _starting_html(outcomes), title="Score your 2020 forecasts", page=page)
+    return live(widget, _starting_html(outcomes), title="Score your 2020 forecasts")

@@ -1,4 +1,4 @@
-"""Chapter 7 views (course/views/policy.py), its self-check numbers and exercise 7's hints."""
+"""Chapter 7 views (course/views/us_response.py), its self-check numbers and exercise 7's hints."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from exercise_checks import assert_wrong_answer_gets_hint, assigned_checks
 from course.charts import ChartError
 from course.data import load
 from course.selfcheck import check, load_questions
-from course.views import policy as po
+from course.views import us_response as po
 
 BRIEF_EXAMPLES = ("missile", "freedom-of-navigation", "NATO", "Taiwan", "Vietnam and India")
 

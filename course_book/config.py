@@ -14,7 +14,7 @@ import yaml
 
 from course import ROOT
 
-__all__ = ["settings", "repository", "binder_url", "colab_url"]
+__all__ = ["settings", "repository", "binder_url", "colab_branch", "colab_url"]
 
 
 @lru_cache(maxsize=1)
@@ -47,8 +47,11 @@ def binder_url(page: str) -> str:
     return f"{binder.rstrip('/')}/v2/gh/{owner_repo}/{branch}?urlpath={quote('lab/tree/' + page, safe='')}"
 
 
+def colab_branch() -> str:
+    """The branch that holds Colab's copies of the notebooks (see :mod:`course_book.colab`)."""
+    return str((settings().get("course", {}) or {}).get("colab_branch", "colab"))
+
+
 def colab_url(page: str) -> str:
-    """A Colab link that opens ``page`` from the repository on GitHub."""
-    owner_repo = _owner_repo()
-    _, branch = repository()
-    return f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/{page}"
+    """A Colab link that opens Colab's copy of ``page`` (with the set-up cell) on GitHub."""
+    return f"https://colab.research.google.com/github/{_owner_repo()}/blob/{colab_branch()}/{page}"

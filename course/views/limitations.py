@@ -1,4 +1,4 @@
-"""Chapter 5 views: the limits of Russia–China military cooperation.
+"""Chapter 5 views (05_limitations): the limits of Russia–China military cooperation.
 
 * :func:`asymmetry_explorer` — China-to-Russia ratios of GDP and of military
   spending over time, with a measure menu, a year range and a parity line at 1

@@ -1,7 +1,8 @@
-"""Chapter 4 views: joint Russia–China military exercises and patrols.
+"""Chapter 4 views (04_military_exercises): joint Russia–China military exercises and patrols
+(the `drills` table).
 
-* :func:`exercise_explorer` — a map, a timeline and counts per year of every
-  exercise in ``course.data.load("exercises")``, filtered by domain, series
+* :func:`drills_explorer` — a map, a timeline and counts per year of every
+  exercise in ``course.data.load("drills")``, filtered by domain, series
   and years with Vega-Lite parameters (works without a kernel).
 * :func:`land_outline` — the land outline the map draws, shipped with the
   course: Natural Earth 1:110m land, read from the ``WorldMap.json`` TopoJSON
@@ -51,7 +52,7 @@ __all__ = [
     "unmapped",
     "counts_by_period",
     "first_year_by_series",
-    "exercise_explorer",
+    "drills_explorer",
 ]
 
 #: The data's ``domain`` vocabulary -> the five groups the chapter uses.
@@ -145,7 +146,7 @@ OUTLINE_SOURCE = (
     "bqplot package (Apache-2.0), clipped and simplified by the course"
 )
 SOURCE = (
-    "Course data table exercises (ministries, news agencies and newspapers named per row; "
+    "Course data table drills (ministries, news agencies and newspapers named per row; "
     "map points from GeoNames, CC BY 4.0). " + OUTLINE_SOURCE
 )
 
@@ -155,7 +156,7 @@ def _shift_lon(lon: float) -> float:
     return lon + 360.0 if lon < -90.0 else lon
 
 
-def prepare(exercises: pd.DataFrame) -> pd.DataFrame:
+def prepare(drills: pd.DataFrame) -> pd.DataFrame:
     """The exercises with the columns the views need (one row per exercise).
 
     Adds ``year``, ``domain_group``, ``series_group``, ``dates`` (text),
@@ -164,8 +165,8 @@ def prepare(exercises: pd.DataFrame) -> pd.DataFrame:
     without the needed columns or with a domain or series the course does not
     know (so a new row cannot silently vanish from the chart).
     """
-    check_columns(exercises, REQUIRED, "The exercise explorer")
-    df = exercises.copy()
+    check_columns(drills, REQUIRED, "The exercise explorer")
+    df = drills.copy()
     unknown_domain = sorted(set(df["domain"].astype(str)) - set(DOMAIN_GROUPS))
     if unknown_domain:
         raise ChartError(
@@ -213,9 +214,9 @@ def prepare(exercises: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def unmapped(exercises: pd.DataFrame) -> pd.DataFrame:
+def unmapped(drills: pd.DataFrame) -> pd.DataFrame:
     """Exercises without a map point (routes, ranges not in the gazetteer)."""
-    df = prepare(exercises)
+    df = prepare(drills)
     out = df.loc[~df["has_point"], ["name", "dates", "domain_group", "location"]]
     return out.rename(
         columns={
@@ -230,15 +231,13 @@ def unmapped(exercises: pd.DataFrame) -> pd.DataFrame:
 PERIODS = ((2005, 2014, "2005–2014"), (2015, 2019, "2015–2019"), (2020, 2025, "2020–2025"))
 
 
-def counts_by_period(
-    exercises: pd.DataFrame, periods: Sequence[tuple[int, int, str]] = PERIODS
-) -> pd.DataFrame:
+def counts_by_period(drills: pd.DataFrame, periods: Sequence[tuple[int, int, str]] = PERIODS) -> pd.DataFrame:
     """Exercises per domain group (rows) and period (columns), with totals.
 
     ``periods`` are inclusive ``(first, last, label)`` year ranges; an exercise
     counts in the year it started.
     """
-    df = prepare(exercises)
+    df = prepare(drills)
     cols = {}
     for first, last, label in periods:
         if first > last:
@@ -250,9 +249,9 @@ def counts_by_period(
     return out.rename_axis("Domain").reset_index()
 
 
-def first_year_by_series(exercises: pd.DataFrame) -> pd.DataFrame:
+def first_year_by_series(drills: pd.DataFrame) -> pd.DataFrame:
     """The first and latest year each series appears in the table, and how many editions."""
-    df = prepare(exercises)
+    df = prepare(drills)
     g = df.groupby("series_group")["year"].agg(["min", "max", "count"])
     g = g.reindex([s for s in SERIES_ORDER if s in g.index])
     return (
@@ -489,9 +488,9 @@ def _chart_table(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def exercise_explorer(exercises: pd.DataFrame, width: int = 540) -> Figure:
+def drills_explorer(drills: pd.DataFrame, width: int = 540) -> Figure:
     """Map, timeline and yearly counts of the joint exercises, with linked filters."""
-    df = prepare(exercises)
+    df = prepare(drills)
     first, last = int(df["year"].min()), int(df["year"].max())
     start, end = year_range(first, last, label="years shown")
     domain = alt.param(

@@ -1,0 +1,65 @@
+"""The book publishes each chapter's stored outputs: they must be current.
+
+``course_book.notebooks`` executes a chapter and records, in its metadata, every
+repository file its code imported or opened; ``make book`` refuses stale outputs.
+nbval (run on the chapters by ``make test``) checks that a fresh kernel reproduces them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from course_book.notebooks import chapters, code_hash, stale_inputs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("nb", chapters(), ids=lambda p: p.stem)
+def test_stored_outputs_are_current(nb):
+    why = stale_inputs(nb)
+    assert not why, f"{nb.name}: {'; '.join(why)}. Run `make execute`."
+
+
+@pytest.mark.parametrize("nb", chapters(), ids=lambda p: p.stem)
+def test_recorded_inputs_follow_what_the_chapter_imports(nb):
+    inputs = json.loads(nb.read_text(encoding="utf-8"))["metadata"]["course"]["inputs"]
+    # every chapter draws on the runtime, its data and its self-check questions ...
+    assert {"course/data.py", "course/charts.py", "data/datapackage.json"} <= set(inputs), nb.name
+    assert f"chapters/selfcheck/{nb.stem}.yml" in inputs, nb.name
+    # ... and on its own views module, found through the imports, not a list
+    assert any(k.startswith("course/views/") for k in inputs), nb.name
+    # build tooling and grading are not what a chapter's outputs depend on
+    assert not [
+        k for k in inputs if k.split("/")[0] in ("course_book", "course_grading", "course_instructor")
+    ]
+
+
+def test_staleness_check_bites(tmp_path):
+    nb = chapters()[2]
+    meta = json.loads(nb.read_text(encoding="utf-8"))["metadata"]["course"]["inputs"]
+    for rel in meta:  # a copy of the chapter and everything it read
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / rel, tmp_path / rel)
+    copy = tmp_path / "chapters" / nb.name
+    shutil.copy(nb, copy)
+    assert stale_inputs(copy, tmp_path) == []
+    module = next(k for k in meta if k.startswith("course/views/"))
+    (tmp_path / module).write_text((tmp_path / module).read_text() + "\n# edited\n")
+    assert stale_inputs(copy, tmp_path) == [f"{module} changed"]
+    (tmp_path / "data" / "datapackage.json").unlink()
+    assert "data/datapackage.json is gone" in stale_inputs(copy, tmp_path)
+    # a Windows checkout (CRLF) is not stale
+    shutil.copy(ROOT / module, tmp_path / module)
+    (tmp_path / module).write_bytes((ROOT / module).read_bytes().replace(b"\n", b"\r\n"))
+    assert f"{module} changed" not in stale_inputs(copy, tmp_path)
+    # an edited code cell is stale too
+    data = json.loads(copy.read_text(encoding="utf-8"))
+    cell = next(c for c in data["cells"] if c["cell_type"] == "code")
+    cell["source"] = "".join(cell["source"]) + "\nx = 1"
+    assert code_hash(data) != data["metadata"]["course"]["code"]
+    copy.write_text(json.dumps(data))
+    assert "its code cells changed since it was executed" in stale_inputs(copy, tmp_path)
