@@ -1,4 +1,4 @@
-"""Tests for chapter 8's views: the record timeline and the forecast audit (course/views/testing_the_brief.py)."""
+"""Chapter 8 views (course/views/testing_the_brief.py): the record timeline and the forecast audit."""
 
 from __future__ import annotations
 
