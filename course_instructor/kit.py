@@ -15,6 +15,9 @@ Command line::
   with its points, the solution of each auto-graded question and, for each question
   graded by hand, the rubric and model answer from the master's instructor cell;
 * ``instructors/``: the instructors' pages of the book (Markdown sources);
+* ``handouts/``: every handout of ``make handouts`` as an HTML page (syllabus, reading
+  guides, worksheets and their keys, the role-play's private cards, news injects, chair's
+  pages and rubric), the same content as the PDFs; dated when START and DAY are given;
 * ``README.md``: what is where, and a warning to keep the kit out of students' reach.
 
 In the model-answer files, every private part sits between ``<!-- private ... -->`` and
@@ -190,6 +193,9 @@ students can read, and do not commit it to a public repository.
   to upload to Gradescope) and the grading manifest (`.json`).
 - `instructors/`: the instructors' pages of the book: course plan, discussion guides,
   role-play, assessment, running the course.
+- `handouts/`: the printable handouts as HTML pages (open `handouts/index.html`): syllabus,
+  reading guides, worksheets and their keys, and the role-play's private cards, news
+  injects and chair's pages. The same as PDFs, A4 and US Letter: `make handouts`.
 
 Built from commit `{commit}` of the course repository with `make instructor-kit`.
 Grading a folder of submissions: `make grade SUBMISSIONS=folder OUT=grades.csv`, then
@@ -216,8 +222,11 @@ def _write(zf: zipfile.ZipFile, name: str, data: bytes | str) -> None:
     zf.writestr(info, data if isinstance(data, bytes) else data.encode("utf-8"))
 
 
-def build_kit(out: Path = DEFAULT_OUT) -> Path:
-    """Write the instructor kit zip; return its path (see the module doc)."""
+def build_kit(out: Path = DEFAULT_OUT, start: str = "", day: str = "", skip: str = "") -> Path:
+    """Write the instructor kit zip; return its path (see the module doc).
+
+    ``start``, ``day`` and ``skip`` date the syllabus (as for ``make handouts``).
+    """
     from course_grading import AUTOGRADER_DIR, MASTERS_DIR
 
     masters = sorted(MASTERS_DIR.glob("*.ipynb"))
@@ -236,6 +245,13 @@ def build_kit(out: Path = DEFAULT_OUT) -> Path:
 
     title = str(config.settings().get("title", "the course"))
     answers = [(m.stem, model_answers(m)) for m in masters]
+    from course_instructor import handouts as handoutsmod
+    from course_instructor.schedule import ScheduleError
+
+    try:
+        sheets = handoutsmod.build_handouts(start, day, skip)
+    except (ScheduleError, handoutsmod.HandoutError) as exc:
+        raise KitError(f"handouts: {exc}") from None
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     with zipfile.ZipFile(tmp, "w") as zf:
@@ -256,6 +272,9 @@ def build_kit(out: Path = DEFAULT_OUT) -> Path:
                     _write(zf, f"autograder/{f}", data)
         for page in pages:
             _write(zf, f"instructors/{page.name}", page.read_bytes())
+        for sheet in sheets:
+            _write(zf, f"handouts/{sheet.path}.html", handoutsmod.document(sheet))
+        _write(zf, "handouts/index.html", handoutsmod.index_html(sheets))
     tmp.replace(out)
     return out
 
@@ -462,6 +481,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="write dist/instructor-kit.zip (make instructor-kit)")
     b.add_argument("--out", type=Path, default=DEFAULT_OUT, help="zip to write")
+    b.add_argument("--start", default="", help="first session, YYYY-MM-DD (dates the syllabus)")
+    b.add_argument("--day", default="", help="weekday(s) the class meets, e.g. Tue")
+    b.add_argument("--skip", default="", help="session days without class, comma-separated")
     lms = sub.add_parser("lms", help="convert the grade table of make grade for an LMS import")
     lms.add_argument("grades", type=Path, help="the CSV written by make grade")
     lms.add_argument(
@@ -477,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         start = time.perf_counter()
         try:
-            path = build_kit(args.out)
+            path = build_kit(args.out, args.start, args.day, args.skip)
         except KitError as exc:
             print(f"instructor-kit: {exc}", file=sys.stderr)
             return 2
