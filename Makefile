@@ -24,6 +24,9 @@ help:
 	@echo "make lab     open the course in JupyterLab"
 	@echo "make exercises   generate student notebooks and autograder zips"
 	@echo "make grade SUBMISSIONS=dir [OUT=grades.csv]   grade a folder of submissions"
+	@echo "make pdf     the whole book as one PDF: dist/book.pdf [PAPER=letter]"
+	@echo "make handouts START=2027-01-12 DAY=Tue [SKIP=2027-03-16,...]   syllabus, guides, worksheets, role-play pack: dist/handouts/"
+	@echo "make system-deps   install the Debian packages the browser tests and PDFs need (sudo)"
 
 # --- environment -----------------------------------------------------------
 $(STAMP): requirements.txt pyproject.toml
@@ -45,10 +48,12 @@ lock: $(STAMP)
 exercises: $(STAMP)
 	$(BIN)/python -m course_grading assign
 
+# The book, then the chapters' reveal.js decks published with it (_build/html/slides/).
 book: $(STAMP) exercises
 	@$(BIN)/python -m course_book.notebooks --stale
 	$(BIN)/jupyter-book build . -W --keep-going
 	@$(BIN)/python -m course_book.colab _build/colab
+	$(BIN)/python -m course_book.slides --out $(HTML)/slides
 	@echo
 	@echo "Book built. Open $(CURDIR)/$(HTML)/index.html  (or: make serve)"
 
@@ -96,14 +101,35 @@ pagespeed: $(STAMP)
 	$(BIN)/python benchmarks/pagespeed.py --html $(HTML)
 
 # --- instructors (issue 9) ---------------------------------------------------
-.PHONY: instructor-kit slides links
-# Answer keys, instructors only: dist/instructor-kit.zip (dist/ is gitignored, never published).
+.PHONY: instructor-kit slides links handouts pdf system-deps
+# Dates for the syllabus (make handouts, make instructor-kit): first session, weekday(s), days off.
+START ?=
+DAY ?=
+SKIP ?=
+DATES = --start "$(START)" --day "$(DAY)" --skip "$(SKIP)"
+# Answer keys and private handouts, instructors only: dist/instructor-kit.zip (dist/ is gitignored, never published).
 instructor-kit: $(STAMP) exercises
-	$(BIN)/python -m course_instructor.kit build
+	$(BIN)/python -m course_instructor.kit build $(DATES)
 
 # reveal.js decks from the chapter notebooks, every asset served locally: _build/slides/
+# (make book also publishes them with the site, in _build/html/slides/)
 slides: $(STAMP)
 	$(BIN)/python -m course_book.slides
+
+# Printable handouts, A4 and US Letter PDFs and HTML: dist/handouts/ (private parts included: not for students).
+handouts: $(STAMP)
+	$(BIN)/python -m course_instructor.handouts $(DATES)
+
+# The whole book as one PDF, from the built HTML: dist/book.pdf (PAPER=a4 or letter).
+PAPER ?= a4
+pdf: book
+	$(BIN)/python -m course_book.pdf --paper "$(PAPER)"
+
+# Debian packages for the browser tests and the PDFs (Chromium, poppler, the fonts); .ci/run installs the same.
+SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-dejavu-extra fonts-noto-cjk
+system-deps:
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES)
 
 # nbgitpuller (JupyterHub), Binder and Colab links:  make links HUB=https://hub.example.edu [BRANCH=classroom]
 HUB ?=

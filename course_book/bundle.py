@@ -4,7 +4,8 @@
 
 The archive holds one folder, ``rucn-course-offline/``, with
 
-* ``site/``        the built book (open ``site/index.html``, or serve the folder);
+* ``site/``        the built book (open ``site/index.html``, or serve the folder), with the
+                   chapters' reveal.js slides in ``site/slides/``;
 * ``notebooks/``   the generated student notebooks (``exercises/student/``), no answers;
 * ``data/``        the course's tables and ``datapackage.json``;
 * ``course/``      the helper package the notebooks import, ``requirements.txt``;
@@ -55,7 +56,9 @@ What works when the pages are opened straight from disk (`file://`):
 - every chart, with its sliders and menus (they run in the browser; no Python);
 - the self-check questions and their feedback;
 - the static tables that stand in for the live tools;
-- downloading a page's notebook (the download button).
+- downloading a page's notebook (the download button);
+- the slides for each session (`site/slides/index.html`; press S for the
+  speaker notes, F for full screen).
 
 What needs the folder to be served (see below) — browsers restrict pages
 opened from disk:
@@ -96,7 +99,7 @@ notebook, `grader.check("q1")` checks the answer to question 1.
 
 | path | what |
 | --- | --- |
-| `site/` | the book, as a website |
+| `site/` | the book, as a website; `site/slides/` the slides of each session |
 | `notebooks/` | exercise notebooks for students ({notebooks}) |
 | `data/` | the course's data tables (CSV) and `datapackage.json` (units, sources, licences) |
 | `course/` | the helper package the notebooks import |
@@ -123,6 +126,8 @@ def plan(html: Path, root: Path = ROOT) -> dict[str, Path]:
         raise BundleError(f"no built book in {html}: run 'make book' first")
     if not (html / "searchindex.js").is_file():
         raise BundleError(f"{html} looks half-built (no searchindex.js): run 'make book' again")
+    if not list((html / "slides").glob("*.slides.html")):
+        raise BundleError(f"no slides in {html / 'slides'}: run 'make book' (it builds them with the book)")
     students = sorted((root / "exercises" / "student").glob("*.ipynb"))
     if not students:
         raise BundleError(

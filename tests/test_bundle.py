@@ -30,6 +30,9 @@ def test_the_bundle_holds_site_notebooks_data_and_readme(archive, built_book):
     assert students and all(f"{top}notebooks/{s}" in names for s in students)
     assert f"{top}data/datapackage.json" in names
     assert f"{top}course/data.py" in names and f"{top}requirements.txt" in names
+    for chapter in sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb")):
+        assert f"{top}site/slides/{chapter.stem}.slides.html" in names, f"no slides for {chapter.stem}"
+    assert f"{top}site/slides/reveal.js/dist/reveal.js" in names, "the slides' reveal.js is missing"
     readme = archive.read(f"{top}README.md").decode()
     for must in ("site/index.html", "python -m http.server", "search", "PYTHONPATH=. jupyter lab notebooks/"):
         assert must in readme, f"the README does not explain {must!r}"
@@ -47,4 +50,15 @@ def test_bundle_refuses_a_missing_site_with_a_clear_message(tmp_path, capsys):
     assert bundle.main(["--html", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x.zip")]) == 2
     err = capsys.readouterr().err
     assert "no built book" in err and "make book" in err
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_bundle_refuses_a_site_without_its_slides(tmp_path, capsys):
+    site = tmp_path / "html"
+    site.mkdir()
+    (site / "index.html").write_text("<html></html>")
+    (site / "searchindex.js").write_text("")
+    assert bundle.main(["--html", str(site), "--out", str(tmp_path / "x.zip")]) == 2
+    err = capsys.readouterr().err
+    assert "no slides" in err and "make book" in err
     assert not (tmp_path / "x.zip").exists()
