@@ -76,7 +76,8 @@ def check_fonts(families: set[str] | None = None) -> None:
         raise PrintError(
             "the fonts the PDFs need are not installed: "
             + ", ".join(f"{name} ({pkg})" for name, pkg in missing.items())
-            + ". Without them the Cyrillic and Chinese terms print as empty boxes. "
+            + ". Without them some characters (the glossary's Chinese terms, for example) print as "
+            "empty boxes. "
             f"Install them with: sudo apt-get install -y {packages}   (or: make system-deps)"
         )
 
@@ -170,6 +171,7 @@ class Printer:
             raise PrintError(f"{html.name}: images that did not load: {broken[:3]}")
         if self._refused:
             raise PrintError(f"{html.name} asked for files from other hosts: {self._refused[:3]}")
+        self._check_glyphs(page, html.name)
         written = []
         for out, paper in targets:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -185,6 +187,50 @@ class Printer:
             tmp.replace(out)
             written.append(out)
         return written
+
+    def _check_glyphs(self, page: Any, name: str) -> None:
+        """Fail if Chinese text would be drawn by a font without Chinese glyphs (empty boxes).
+
+        Chromium reports, per element, the fonts it actually used for the element's text
+        (DevTools ``CSS.getPlatformFontsForNode``); every element whose own text holds Chinese
+        characters must have used a CJK font. Fontconfig substitutes silently, so this is the
+        only place the loss would show before a reader sees boxes on paper.
+        """
+        count = page.evaluate(
+            """() => {
+              let n = 0;
+              for (const e of document.querySelectorAll('body *')) {
+                if ([...e.childNodes].some(c => c.nodeType === 3 && CJK.test(c.data))) {
+                  e.setAttribute('data-glyph-check', n++);
+                }
+              }
+              return n;
+            }""".replace("CJK", r"/[\u3400-\u9fff\uf900-\ufaff]/")
+        )
+        if not count:
+            return
+        cdp = page.context.new_cdp_session(page)
+        try:
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+            ids = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-glyph-check]"})[
+                "nodeIds"
+            ]
+            bad = []
+            for node in ids:
+                fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+                if not any("CJK" in f.get("familyName", "") for f in fonts):
+                    text = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+                    bad.append(re.sub(r"<[^>]+>", "", text)[:60])
+        finally:
+            cdp.detach()
+        if bad:
+            raise PrintError(
+                f"{name}: Chinese characters would print as empty boxes (no CJK font drew them), "
+                f"e.g. {bad[0]!r}. Install Debian's fonts-noto-cjk: sudo apt-get install -y fonts-noto-cjk "
+                "(or: make system-deps)"
+            )
 
     def _route(self, r: Any) -> None:
         url = r.request.url

@@ -747,16 +747,20 @@ def check_worksheets_cover_activities() -> None:
 
 
 def private_texts() -> list[str]:
-    """The role-play's private pieces, one string each: objectives, fallback lines, news
-    injects and the chair's notes (what must never appear in the published book)."""
+    """The role-play's private pieces, one string each: every delegation's objectives and
+    fallback line, the news injects' prompts and the invented inject, and the chair's
+    private notes. None of it may appear in the published book (tests/test_handouts.py).
+    The chair's timed agenda is left out: it follows the public timing table."""
     rp = _roleplay()
     texts: list[str] = []
     for d in rp["delegations"]:
         texts += list(d["objectives"]) + [d["fallback"]]
     for inj in rp["injects"]:
-        texts += [inj["headline"], inj["prompt"]] + ([inj["text"]] if inj.get("text") else [])
+        texts.append(inj["prompt"])
+        if inj["kind"] == "invented":  # a record inject's headline restates a public row
+            texts += [inj["headline"], inj["text"]]
     chair = rp["chair"]
-    texts += list(chair["before"]) + [a["chair"] for a in chair["agenda"]] + list(chair["private_debrief"])
+    texts += list(chair["before"]) + list(chair["private_debrief"])
     return [" ".join(t.split()) for t in texts]
 
 

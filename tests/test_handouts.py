@@ -254,32 +254,34 @@ def test_the_rubric_has_four_levels_and_a_scoring_sheet(sheets):
 
 
 # =========================================================================== private pieces
-def _norm(text: str) -> str:
-    return re.sub(r"[\s'\"\u2018\u2019\u201c\u201d*_`]+", "", html.unescape(text)).lower()
+#: A leak is any run of this many consecutive words of a private text.
+SHINGLE = 8
 
 
-def private_pieces() -> list[str]:
-    """Every sentence of the role-play's private texts, in canonical form (long enough to be telling)."""
-    out = []
-    for t in hmod.private_texts():
-        for s in re.split(r"(?<=[.!?;:])\s+", t):
-            n = _norm(s)
-            if len(n) >= 30:
-                out.append(n)
-    return out
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", html.unescape(re.sub(r"<[^>]+>", " ", text)).lower())
 
 
-def find_private(text: str, pieces: list[str]) -> list[str]:
-    norm = _norm(re.sub(r"<[^>]+>", " ", text))
-    return [p for p in pieces if p in norm]
+def _shingles(words: list[str]) -> set[str]:
+    return {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+
+
+def private_pieces() -> set[str]:
+    """Every run of SHINGLE words in the role-play's private texts."""
+    return set().union(*(_shingles(_words(t)) for t in hmod.private_texts()))
+
+
+def find_private(text: str, pieces: set[str]) -> list[str]:
+    return sorted(_shingles(_words(text)) & pieces)
 
 
 def test_private_pieces_are_found_and_the_check_bites():
     pieces = private_pieces()
-    assert len(pieces) >= 20, f"only {len(pieces)} private sentences found"
-    sentence = hmod._roleplay()["delegations"][1]["objectives"][2]
-    page = "<p>" + html.escape(sentence).replace(" ", "</span>\n<span>") + "</p>"
-    assert find_private(page, pieces), "a leaked objective went unseen"
+    assert len(pieces) >= 200, f"only {len(pieces)} private word runs found"
+    fallback = hmod._roleplay()["delegations"][1]["fallback"]
+    part = " ".join(fallback.split()[3:12])  # nine words from the middle of a sentence
+    page = "<p>A page that quotes: " + html.escape(part).replace(" ", "</span>\n<span>") + "</p>"
+    assert find_private(page, pieces), "a leaked fallback line went unseen"
 
 
 def test_the_public_role_play_page_holds_no_private_content():

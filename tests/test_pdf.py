@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -177,3 +178,55 @@ def test_printing_refuses_other_hosts(tmp_path):
     with printing.Printer() as p, pytest.raises(printing.PrintError, match="other hosts|did not load"):
         p.pdf(page, tmp_path / "remote.pdf")
     assert not (tmp_path / "remote.pdf").exists()
+
+
+GLYPH_SCRIPT = """
+import sys
+from pathlib import Path
+from course_book.printing import Printer, PrintError
+page = Path(sys.argv[1])
+page.write_text('<html><body><p>Belt and Road (\u4e00\u5e26\u4e00\u8def)</p></body></html>', encoding='utf-8')
+try:
+    with Printer() as p:
+        p.pdf(page, page.with_suffix('.pdf'))
+except PrintError as exc:
+    print(exc)
+    sys.exit(3)
+"""
+
+
+def test_the_glyph_check_catches_chinese_text_without_a_chinese_font(tmp_path):
+    """With fontconfig shown only the DejaVu fonts (no CJK), printing Chinese text must fail."""
+    import os
+    import subprocess
+    import sys
+
+    dejavu = subprocess.run(
+        ["fc-list", "-f", "%{file}\\n", ":family=DejaVu Sans"], capture_output=True, text=True
+    ).stdout.split()
+    assert dejavu, "DejaVu Sans is not installed (apt-get install fonts-dejavu-core)"
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><fontconfig>'
+        f"<dir>{Path(dejavu[0]).parent}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
+    )
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    proc = subprocess.run(
+        [sys.executable, "-c", GLYPH_SCRIPT, str(tmp_path / "cjk.html")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "empty boxes" in proc.stdout and "fonts-noto-cjk" in proc.stdout
+    assert not (tmp_path / "cjk.pdf").exists()
+    proc = subprocess.run(
+        [sys.executable, "-c", GLYPH_SCRIPT, str(tmp_path / "cjk.html")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
