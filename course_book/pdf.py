@@ -144,7 +144,7 @@ class Book:
             raise PdfError(f"no built book in {html_dir}: run 'make book' first")
         docs = toc_docs(toc)
         book = cls(html_dir, docs, assets=assets)
-        from course import config
+        from course_book import config
 
         book.title = str(config.settings().get("title", "The course"))
         known = {d.file for d in docs}
@@ -486,7 +486,7 @@ def broken_links(document: str) -> list[str]:
 
 # --------------------------------------------------------------------------- build
 def _meta() -> dict[str, str]:
-    from course import config
+    from course_book import config
 
     settings = config.settings()
     repo, _branch = config.repository()

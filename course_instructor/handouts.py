@@ -349,7 +349,7 @@ self-check questions. Each graded exercise is due before the next session.</p>
 (For instructors · Assessment); the role-play with its participation rubric.</p>
 <h2>Course policies</h2>{policies}
 """
-    from course import config
+    from course_book import config
 
     sub = E(str(config.settings().get("title", ""))) + ": eight seminar sessions"
     return Handout(

@@ -29,10 +29,10 @@ def _f(x: float, digits: int = 1) -> str:
 
 def window_wars() -> list[KeyTable]:
     from course.data import load
-    from course.views import partnership as p
+    from course.views import introduction as p
 
     long = p.indicator_table(
-        load("arms_transfers"), load("trade"), load("exercises"), load("un_voting"), load("unsc_vetoes")
+        load("arms_transfers"), load("trade"), load("drills"), load("un_voting"), load("unsc_vetoes")
     )
     rows = []
     for label, start, end in (("A (all years)", None, None), ("B (2005–2021)", 2005, 2021)):
@@ -62,9 +62,10 @@ def window_wars() -> list[KeyTable]:
 
 def scorecard_audience() -> list[KeyTable]:
     from course.data import load
-    from course.views import partnership as p
+    from course.views import strategic_partnership as p
+    from course.views.introduction import PIVOT_YEAR
 
-    norm = p.scorecard_data(load("arms_transfers"), load("trade"), load("exercises"), load("un_voting"))
+    norm = p.scorecard_data(load("arms_transfers"), load("trade"), load("drills"), load("un_voting"))
     first, last = int(norm["year"].min()), int(norm["year"].max())
     equal = p.scorecard_means(norm, {k: 1 for k in p.SCORE_INDICATORS})
     single = p.single_indicator_means(norm)
@@ -81,12 +82,12 @@ def scorecard_audience() -> list[KeyTable]:
         rows.append([f"{r['Indicator']} alone", _f(r.iloc[1]), _f(r.iloc[2]), r["Higher since 2014?"]])
     return [
         KeyTable(
-            f"The index (0–100) for some weightings: means {first}–{p.PIVOT_YEAR - 1} "
-            f"and {p.PIVOT_YEAR}–{last}",
+            f"The index (0–100) for some weightings: means {first}–{PIVOT_YEAR - 1} "
+            f"and {PIVOT_YEAR}–{last}",
             [
                 "Weighting",
-                f"Mean {first}–{p.PIVOT_YEAR - 1}",
-                f"Mean {p.PIVOT_YEAR}–{last}",
+                f"Mean {first}–{PIVOT_YEAR - 1}",
+                f"Mean {PIVOT_YEAR}–{last}",
                 "Higher since 2014?",
             ],
             rows,
@@ -101,7 +102,7 @@ def scorecard_audience() -> list[KeyTable]:
 
 def find_the_deals() -> list[KeyTable]:
     from course.data import load
-    from course.views import arms
+    from course.views import military_technical as arms
 
     deals = load("arms_deals")
     eras = arms.ERAS
@@ -155,9 +156,9 @@ def find_the_deals() -> list[KeyTable]:
 
 def map_the_signals() -> list[KeyTable]:
     from course.data import load
-    from course.views import exercises as ex
+    from course.views import military_exercises as ex
 
-    prepared = ex.prepare(load("exercises"))
+    prepared = ex.prepare(load("drills"))
     sel = prepared[prepared["domain_group"].isin(["Naval", "Air"])].sort_values(["year", "name"])
     tables = []
     for label, lo, hi in (("up to 2014", 0, 2014), ("2015–2019", 2015, 2019), ("2020–2025", 2020, 2025)):
@@ -170,7 +171,7 @@ def map_the_signals() -> list[KeyTable]:
                     [str(int(r["year"])), r["name"], r["domain_group"], r["location"]]
                     for _, r in part.iterrows()
                 ],
-                "Course data table exercises (not exhaustive)",
+                "Course data table drills (not exhaustive)",
             )
         )
     return tables
@@ -178,7 +179,7 @@ def map_the_signals() -> list[KeyTable]:
 
 def ratio_check() -> list[KeyTable]:
     from course.data import load
-    from course.views import limits
+    from course.views import limitations as limits
 
     ratios = limits.ratio_table(load("military_spending_gdp")).pivot(
         index="year", columns="measure", values="ratio"
@@ -256,7 +257,7 @@ def rate_the_scenarios() -> list[KeyTable]:
 
 def forecast_tournament() -> list[KeyTable]:
     from course.data import load
-    from course.views import record
+    from course.views import testing_the_brief as record
 
     developments, scenarios = load("developments"), load("scenarios")
     course = record.scenario_outcomes(developments, scenarios)

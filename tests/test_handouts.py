@@ -173,7 +173,7 @@ def test_worksheets_name_sections_that_exist_in_their_chapter():
 
 
 def test_worksheet_two_lists_the_scorecard_indicators():
-    from course.views import partnership
+    from course.views import strategic_partnership as partnership
 
     ws = next(w for w in hmod._worksheets() if w["id"] == "ws02_scorecard_audience")
     rows = next(
