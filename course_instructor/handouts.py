@@ -32,7 +32,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -132,29 +132,36 @@ def _table(columns: list[str], rows: list[list[str]], cls: str = "data") -> str:
 
 
 # --------------------------------------------------------------------------- course sources
+@cache
+def _markdown_cells(stem: str) -> list[str]:
+    """The Markdown cells of a chapter notebook (read as JSON: importing nbformat costs seconds)."""
+    import json
+
+    nb = json.loads((CHAPTERS / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    cells = []
+    for c in nb.get("cells", []):
+        if c.get("cell_type") == "markdown":
+            src = c.get("source", "")
+            cells.append("".join(src) if isinstance(src, list) else src)
+    return cells
+
+
 @lru_cache(maxsize=1)
 def chapter_titles() -> dict[str, str]:
     """Chapter stem -> its title ("3 · Military-technical cooperation")."""
-    import nbformat
-
     out = {}
     for path in sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type == "markdown":
-                m = re.search(r"^# (.+)$", cell.source, re.M)
-                if m:
-                    out[path.stem] = m.group(1).strip()
-                    break
+        for source in _markdown_cells(path.stem):
+            m = re.search(r"^# (.+)$", source, re.M)
+            if m:
+                out[path.stem] = m.group(1).strip()
+                break
     return out
 
 
 def chapter_key_terms(stem: str) -> list[str]:
     """The glossary targets listed under the chapter's ``## Key terms``."""
-    import nbformat
-
-    nb = nbformat.read(CHAPTERS / f"{stem}.ipynb", as_version=4)
-    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    text = "\n".join(_markdown_cells(stem))
     try:
         body = _section(text, "Key terms")
     except HandoutError:

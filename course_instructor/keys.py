@@ -35,10 +35,12 @@ def window_wars() -> list[KeyTable]:
         load("arms_transfers"), load("trade"), load("drills"), load("un_voting"), load("unsc_vetoes")
     )
     rows = []
+    higher: dict[str, list[bool]] = {}
     for label, start, end in (("A (all years)", None, None), ("B (2005–2021)", 2005, 2021)):
         means = p.period_means(long, start, end).set_index(["indicator", "period"])
         for key, ind in p.INDICATORS.items():
             before, since = means.loc[(key, "before")], means.loc[(key, "since")]
+            higher.setdefault(ind.label, []).append(bool(since["mean"] > before["mean"]))
             digits = 2 if ind.kind == "count" else 1
             rows.append(
                 [
@@ -50,12 +52,21 @@ def window_wars() -> list[KeyTable]:
                     f"{since['mean'] / before['mean']:.2f}",
                 ]
             )
+    up = [k for k, v in higher.items() if all(v)]
+    down = [k for k, v in higher.items() if not any(v)]
+    moves = [k for k, v in higher.items() if any(v) and not all(v)]
+    notes = [
+        "Higher since 2014 in both windows: " + ("; ".join(up) or "none") + ".",
+        "Lower since 2014 in both windows: " + ("; ".join(down) or "none") + ".",
+        "The direction depends on the window: " + ("; ".join(moves) or "none") + ".",
+    ]
     return [
         KeyTable(
             "Means before and since 2014 for each indicator and window (the dashboard's own computation)",
             ["Indicator", "Window", "Years", "Mean before 2014", "Mean since 2014", "Since ÷ before"],
             rows,
             p.SOURCE,
+            notes,
         )
     ]
 
@@ -82,8 +93,7 @@ def scorecard_audience() -> list[KeyTable]:
         rows.append([f"{r['Indicator']} alone", _f(r.iloc[1]), _f(r.iloc[2]), r["Higher since 2014?"]])
     return [
         KeyTable(
-            f"The index (0–100) for some weightings: means {first}–{PIVOT_YEAR - 1} "
-            f"and {PIVOT_YEAR}–{last}",
+            f"The index (0–100) for some weightings: means {first}–{PIVOT_YEAR - 1} and {PIVOT_YEAR}–{last}",
             [
                 "Weighting",
                 f"Mean {first}–{PIVOT_YEAR - 1}",
@@ -269,7 +279,7 @@ def forecast_tournament() -> list[KeyTable]:
             r["title"],
             str(int(r["outcome"])),
             str(int(r["outcome_strict"])),
-            "changes" if r["outcome"] != r["outcome_strict"] else "",
+            "yes" if r["outcome"] != r["outcome_strict"] else "",
         ]
         for _, r in merged.iterrows()
     ]
@@ -280,7 +290,7 @@ def forecast_tournament() -> list[KeyTable]:
     return [
         KeyTable(
             "Outcomes of the nine sub-scenarios (1 happened, 0 did not)",
-            ["Sub-scenario", "Title", "Course rule", "High-confidence rule", ""],
+            ["Sub-scenario", "Title", "Course rule", "High-confidence rule", "Differs"],
             rows,
             record.SOURCE,
         ),

@@ -91,10 +91,12 @@ def test_bad_dates_get_a_clear_message_and_nothing_is_written(tmp_path, args, ne
 
 def test_a_failed_run_keeps_the_earlier_handouts(tmp_path):
     out = tmp_path / "handouts"
-    assert run("--html-only", "--out", str(out), "--start", START, "--day", DAY).returncode == 0
+    hmod.build(out, START, DAY, pdf=False)
     before = (out / "html" / "students" / "syllabus.html").read_text()
-    assert run("--html-only", "--out", str(out), "--start", START, "--day", "Fri").returncode == 2
+    with pytest.raises(ScheduleError):
+        hmod.build(out, START, "Fri", pdf=False)
     assert (out / "html" / "students" / "syllabus.html").read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handouts"], "a half-written folder was left behind"
 
 
 def test_course_plan_and_weights_that_cannot_be_read_are_named(tmp_path):
