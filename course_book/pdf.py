@@ -522,9 +522,16 @@ class Result:
 
 
 def build(
-    html_dir: Path = DEFAULT_HTML, out: Path = DEFAULT_OUT, paper: str = "a4", toc: Path | None = None
+    html_dir: Path = DEFAULT_HTML,
+    out: Path = DEFAULT_OUT,
+    paper: str = "a4",
+    toc: Path | None = None,
+    browser: Any = None,
 ) -> Result:
-    """Write the book's PDF; return what was built (see the module doc)."""
+    """Write the book's PDF; return what was built (see the module doc).
+
+    ``browser``: a Playwright Chromium already running in this process, to print with.
+    """
     from course_book.printing import Printer, check_fonts, check_poppler, destinations
 
     start = time.perf_counter()
@@ -537,7 +544,7 @@ def build(
         (tmp / "assets").mkdir()
         book = Book.load(html_dir, toc, tmp / "assets")
         pages: dict[str, int] | None = None
-        with Printer() as printer:
+        with Printer(browser) as printer:
             passes = 0
             while passes < MAX_PASSES:
                 passes += 1

@@ -111,13 +111,18 @@ class Printer:
             printer.pdf(Path("doc.html"), Path("doc.pdf"), paper="a4")
     """
 
-    def __init__(self) -> None:
+    def __init__(self, browser: Any = None) -> None:
+        """``browser``: a Playwright Chromium already running in this process (a test session's),
+        used instead of starting one; Playwright's sync API cannot run twice in one thread."""
         self._pw: Any = None
-        self._browser: Any = None
+        self._own = browser is None
+        self._browser: Any = browser
         self._page: Any = None
         self._refused: list[str] = []
 
     def __enter__(self) -> Printer:
+        if not self._own:
+            return self
         if not CHROMIUM.exists():
             raise PrintError(f"{CHROMIUM} is missing: {INSTALL_HINT}")
         try:
@@ -135,7 +140,8 @@ class Printer:
     def __exit__(self, *exc: object) -> None:
         if self._page is not None:
             self._page.close()
-        if self._browser is not None:
+            self._page = None
+        if self._own and self._browser is not None:
             self._browser.close()
         if self._pw is not None:
             self._pw.stop()

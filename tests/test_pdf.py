@@ -31,9 +31,10 @@ from course_book import printing
 
 
 @pytest.fixture(scope="module")
-def book(built_book, tmp_path_factory):
+def book(built_book, browser, tmp_path_factory):
+    """Printed with the session's Chromium (conftest.py), as make pdf prints with its own."""
     out = tmp_path_factory.mktemp("pdf") / "book.pdf"
-    return pdfmod.build(built_book, out)
+    return pdfmod.build(built_book, out, browser=browser)
 
 
 def test_the_pdf_has_a_title_page_contents_and_every_page_of_the_book(book):
@@ -172,10 +173,10 @@ def test_a_missing_book_gets_a_clear_message(tmp_path, capsys):
     assert "choose a4 or letter" in capsys.readouterr().err
 
 
-def test_printing_refuses_other_hosts(tmp_path):
+def test_printing_refuses_other_hosts(tmp_path, browser):
     page = tmp_path / "remote.html"
     page.write_text('<html><body><img src="https://example.org/x.png"><p>x</p></body></html>')
-    with printing.Printer() as p, pytest.raises(printing.PrintError, match="other hosts|did not load"):
+    with printing.Printer(browser) as p, pytest.raises(printing.PrintError, match="other hosts|did not load"):
         p.pdf(page, tmp_path / "remote.pdf")
     assert not (tmp_path / "remote.pdf").exists()
 
