@@ -1,7 +1,7 @@
 """Self-check questions with instant feedback, in JupyterLab and in the static book.
 
-Questions live in YAML files beside the chapters, ``chapters/selfcheck/<chapter>.yml``
-(format below), never in code. A chapter shows them with::
+Questions live in the chapter's entry, under ``selfcheck`` in ``chapters/<chapter>.yml``
+(format below; :mod:`course.chapter`), never in code. A chapter shows them with::
 
     from course.selfcheck import quiz
     quiz("03_military_technical", section="evidence")
@@ -16,13 +16,12 @@ The output carries two representations of the same questions:
   ``course_book/js/selfcheck.js``, which the book adds to pages that hold a quiz.
   It applies the same rules as :func:`check`; the tests hold both to the same cases.
 
-Question file format::
+Question format (the ``selfcheck`` list of a chapter entry)::
 
-    chapter: 03_military_technical
-    questions:
-      - id: q03-peak                # unique in the course
+    selfcheck:
+      - id: q03-peak                # unique in the course; never change it once published
         section: evidence           # which quiz() call shows it
-        objectives: ["3.3"]         # ids from chapters/objectives.yml
+        objectives: ["3.3"]         # ids of the entry's objectives
         type: single                # single | multiple | numeric
         prompt: Which years ...?
         options:                    # single and multiple
@@ -53,13 +52,12 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
-import yaml
 
-from course import ROOT
+from course.chapter import EntryError, entry_path
+from course.chapter import load as load_entry
 
-__all__ = ["SelfCheckError", "Question", "load_questions", "check", "quiz", "QUESTION_DIR"]
+__all__ = ["SelfCheckError", "Question", "parse_questions", "load_questions", "check", "quiz"]
 
-QUESTION_DIR = ROOT / "chapters" / "selfcheck"
 TYPES = ("single", "multiple", "numeric")
 
 
@@ -208,31 +206,34 @@ def _parse_question(q: Any, where: str) -> Question:
     return Question(**common, options=tuple(options))
 
 
-@cache
-def _load(path: Path, mtime: float) -> tuple[Question, ...]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        raise SelfCheckError(f"{path.name}: not valid YAML ({err})") from None
-    _need(
-        isinstance(data, dict) and isinstance(data.get("questions"), list),
-        path.name,
-        "needs a 'questions' list",
-    )
-    _need(data.get("chapter") == path.stem, path.name, f"'chapter' must be {path.stem!r}")
-    questions = tuple(_parse_question(q, path.name) for q in data["questions"])
+def parse_questions(raw: Any, where: str) -> tuple[Question, ...]:
+    """Validate a list of question mappings (``where`` names it in error messages)."""
+    _need(isinstance(raw, list) and len(raw) > 0, where, "needs a non-empty 'selfcheck' list of questions")
+    questions = tuple(_parse_question(q, where) for q in raw)
     ids = [q.id for q in questions]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
-    _need(not dupes, path.name, f"duplicate question ids: {', '.join(dupes)}")
+    _need(not dupes, where, f"duplicate question ids: {', '.join(dupes)}")
     return questions
 
 
+@cache
+def _load(path: Path, mtime: int) -> tuple[Question, ...]:
+    try:
+        data = load_entry(path.stem, path.parent)
+    except EntryError as err:
+        raise SelfCheckError(str(err)) from None
+    return parse_questions(data.get("selfcheck"), path.name)
+
+
 def load_questions(chapter: str, directory: Path | None = None) -> list[Question]:
-    """All questions of ``chapter`` (e.g. ``"03_military_technical"``), validated."""
-    path = (directory or QUESTION_DIR) / f"{chapter}.yml"
+    """All self-check questions of ``chapter`` (e.g. ``"03_military_technical"``), validated."""
+    path = entry_path(chapter, directory)
     if not path.exists():
-        raise SelfCheckError(f"No self-check file for chapter {chapter!r}: expected {path}.")
-    return list(_load(path, path.stat().st_mtime))
+        raise SelfCheckError(
+            f"No chapter entry for {chapter!r}: expected {path}"
+            " (its self-check questions are under 'selfcheck')."
+        )
+    return list(_load(path, path.stat().st_mtime_ns))
 
 
 # --- feedback ---------------------------------------------------------------------

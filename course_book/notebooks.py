@@ -13,12 +13,14 @@ made here::
 folder) and saves it with its outputs. While it runs, the kernel records every file of
 the repository that the notebook's code imports or opens (a Python audit hook sees
 each ``open``, and ``sys.modules`` names every module loaded): the course modules it
-uses, the data tables, the self-check questions, ``_config.yml``. Their content hashes are stored in the
+uses, the data tables, the chapter's entry, ``_config.yml``. Their content hashes are stored in the
 notebook's metadata (``metadata.course.inputs``), with a hash of the notebook's own
 code cells. :func:`stale_inputs` compares them with the files as they are now, so a
 change to any module a chapter imports, directly or not, marks the chapter out of
 date with no hand-kept list of modules. ``make book`` refuses to build from stale
-outputs and says which file changed.
+outputs and says which file changed. Of a chapter entry (``chapters/NN_slug.yml``) only
+the part the runtime reads counts (:func:`course.chapter.runtime_digest`: the
+self-check questions and views' data, not the title, times or objectives).
 
 Widget state is not saved: the book shows live tools' static fallbacks and
 JupyterLab recreates widgets when a cell runs, so saved state would only bloat the
@@ -35,6 +37,7 @@ import time
 from pathlib import Path
 
 from course import ROOT
+from course.chapter import runtime_digest
 
 __all__ = ["execute", "stale_inputs", "chapters", "code_hash"]
 
@@ -78,7 +81,12 @@ def _rel(path: str | Path, root: Path) -> str | None:
 
 
 def _file_hash(path: Path) -> str:
-    """Hash of a file's bytes with line endings normalised (a Windows checkout is not stale)."""
+    """Hash of a file's bytes with line endings normalised (a Windows checkout is not stale).
+
+    A chapter entry counts by the part the runtime reads (:func:`course.chapter.runtime_digest`).
+    """
+    if path.parent.name == "chapters" and path.suffix == ".yml" and path.name[:2].isdigit():
+        return runtime_digest(path)
     return hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()[:16]
 
 

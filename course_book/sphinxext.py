@@ -82,7 +82,9 @@ def _write_asset(app: Sphinx, stem: str, key: str, make: Any) -> str:
     name = f"course/{stem}-{key}.js"
     target = Path(app.outdir) / "_static" / name
     if not target.exists():
-        cache = Path(app.doctreedir) / f"course-{stem}-{key}.js"
+        # cached beside the doctrees, or in ``course_asset_cache`` (a folder that
+        # several builds share, e.g. the tests' small books and the course's book)
+        cache = Path(app.config.course_asset_cache or app.doctreedir) / f"course-{stem}-{key}.js"
         if not cache.exists():
             cache.parent.mkdir(parents=True, exist_ok=True)
             cache.write_text(make(), encoding="utf-8")
@@ -236,6 +238,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     if "comments_config" not in app.config.values:
         app.add_config_value("comments_config", {}, "html")
     app.add_config_value("course_asset_key", "", "html")
+    app.add_config_value("course_asset_cache", "", "")
     app.connect("config-inited", _on_config_inited)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _on_html_page_context)

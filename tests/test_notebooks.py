@@ -27,9 +27,9 @@ def test_stored_outputs_are_current(nb):
 @pytest.mark.parametrize("nb", chapters(), ids=lambda p: p.stem)
 def test_recorded_inputs_follow_what_the_chapter_imports(nb):
     inputs = json.loads(nb.read_text(encoding="utf-8"))["metadata"]["course"]["inputs"]
-    # every chapter draws on the runtime, its data and its self-check questions ...
+    # every chapter draws on the runtime, its data and its entry (the self-check questions) ...
     assert {"course/data.py", "course/charts.py", "data/datapackage.json"} <= set(inputs), nb.name
-    assert f"chapters/selfcheck/{nb.stem}.yml" in inputs, nb.name
+    assert f"chapters/{nb.stem}.yml" in inputs, nb.name
     # ... and on its own views module, found through the imports, not a list
     assert any(k.startswith("course/views/") for k in inputs), nb.name
     # build tooling and grading are not what a chapter's outputs depend on
@@ -63,3 +63,22 @@ def test_staleness_check_bites(tmp_path):
     assert code_hash(data) != data["metadata"]["course"]["code"]
     copy.write_text(json.dumps(data))
     assert "its code cells changed since it was executed" in stale_inputs(copy, tmp_path)
+
+
+def test_only_the_entry_part_the_runtime_reads_makes_a_chapter_stale(tmp_path):
+    nb = chapters()[2]
+    meta = json.loads(nb.read_text(encoding="utf-8"))["metadata"]["course"]["inputs"]
+    for rel in meta:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / rel, tmp_path / rel)
+    copy = tmp_path / "chapters" / nb.name
+    shutil.copy(nb, copy)
+    entry = tmp_path / "chapters" / f"{nb.stem}.yml"
+    text = entry.read_text(encoding="utf-8")
+    # the book's keys (title, times, objectives, guide) do not change what the notebook shows ...
+    entry.write_text(text.replace("time: {read: 45,", "time: {read: 50,").replace("Describe the", "Name the"))
+    assert entry.read_text(encoding="utf-8") != text
+    assert stale_inputs(copy, tmp_path) == []
+    # ... its self-check questions do
+    entry.write_text(text.replace("section: argument", "section: evidence", 1))
+    assert stale_inputs(copy, tmp_path) == [f"chapters/{nb.stem}.yml changed"]

@@ -1,4 +1,4 @@
-"""Self-check questions and the objectives map (issue: studying alone).
+"""Self-check questions (issue: studying alone); the objectives map is checked in test_chapters.py.
 
 The feedback cases below are checked twice: here against the Python rules
 (course.selfcheck.check, used in JupyterLab) and in test_browser.py against the
@@ -8,14 +8,12 @@ book's script (course_book/js/selfcheck.js), so the two cannot drift apart.
 from __future__ import annotations
 
 import json
-import shutil
 import textwrap
 
 import pytest
 from conftest import ROOT
 
 from course.selfcheck import (
-    QUESTION_DIR,
     Quiz,
     SelfCheckError,
     check,
@@ -23,7 +21,7 @@ from course.selfcheck import (
     parse_answer_number,
     quiz,
 )
-from course_book import objectives
+from course_book import chapters
 
 WRITTEN = sorted(p.stem for p in (ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 
@@ -75,8 +73,8 @@ def test_every_written_chapter_has_5_to_8_valid_questions_shown_on_its_page(chap
 
 
 def test_question_ids_are_unique_across_the_course():
-    ids = [q.id for f in QUESTION_DIR.glob("*.yml") for q in load_questions(f.stem)]
-    assert len(ids) == len(set(ids))
+    ids = [q.id for e in chapters.load_entries() for q in e.questions]
+    assert len(ids) == len(set(ids)) and len(ids) >= 5 * len(WRITTEN)
 
 
 def test_parse_answer_number():
@@ -115,7 +113,8 @@ def test_widget_gives_feedback_in_python():
 
 
 BAD_FILES = {
-    "not yaml": ("questions: [", "not valid YAML"),
+    "not yaml": ("selfcheck: [", "not valid YAML"),
+    "no questions": ("number: 99\ntitle: T\n", "needs a non-empty 'selfcheck' list"),
     "two right answers": (
         """
         - id: x1
@@ -185,68 +184,11 @@ def test_bad_question_files_fail_with_a_clear_message(tmp_path, name):
     body, message = BAD_FILES[name]
     text = (
         body
-        if name == "not yaml"
-        else "chapter: 99_test\nquestions:\n" + textwrap.indent(textwrap.dedent(body), "  ")
+        if name in ("not yaml", "no questions")
+        else "number: 99\nselfcheck:\n" + textwrap.indent(textwrap.dedent(body), "  ")
     )
     (tmp_path / "99_test.yml").write_text(text, encoding="utf-8")
     with pytest.raises(
         SelfCheckError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")
     ):
         load_questions("99_test", tmp_path)
-
-
-# --- the objectives map ---------------------------------------------------------------
-
-
-def test_the_objectives_map_is_whole():
-    assert objectives.problems() == []
-
-
-def test_the_objectives_page_is_up_to_date():
-    assert objectives.PAGE.read_text(encoding="utf-8") == objectives.render(), (
-        "run: python -m course_book.objectives"
-    )
-
-
-@pytest.fixture
-def broken_copy(tmp_path):
-    qdir = tmp_path / "selfcheck"
-    shutil.copytree(QUESTION_DIR, qdir)
-    obj = tmp_path / "objectives.yml"
-    shutil.copy(objectives.OBJECTIVES_FILE, obj)
-    return obj, qdir
-
-
-def test_map_reports_an_objective_assessed_by_nothing(broken_copy):
-    obj, qdir = broken_copy
-    text = obj.read_text(encoding="utf-8").replace(
-        '    - id: "3.5"',
-        '    - id: "3.9"\n      text: An objective nobody tests.\n      exercise_questions: []\n    - id:'
-        ' "3.5"',
-    )
-    obj.write_text(text, encoding="utf-8")
-    found = objectives.problems(obj, qdir, chapters=[])
-    assert "03_military_technical: objective 3.9 is assessed by no question" in found
-
-
-def test_map_reports_a_question_claiming_a_missing_objective(broken_copy):
-    obj, qdir = broken_copy
-    f = qdir / "03_military_technical.yml"
-    f.write_text(
-        f.read_text(encoding="utf-8").replace('objectives: ["3.5"]', 'objectives: ["3.7"]'), encoding="utf-8"
-    )
-    found = objectives.problems(obj, qdir, chapters=[])
-    assert any("claims objective 3.7, which does not exist" in p for p in found)
-    assert (
-        "03_military_technical: objective 3.5 is assessed by no question" not in found
-    )  # q7 still assesses it
-
-
-def test_map_reports_a_missing_exercise_question(broken_copy):
-    obj, qdir = broken_copy
-    obj.write_text(
-        obj.read_text(encoding="utf-8").replace("exercise_questions: [q5]", "exercise_questions: [q55]"),
-        encoding="utf-8",
-    )
-    found = objectives.problems(obj, qdir, chapters=[])
-    assert any("names exercise question q55" in p for p in found)

@@ -1,38 +1,19 @@
-"""The "How to study this course alone" page agrees with the chapters it plans."""
+"""The "How to study this course alone" page agrees with the chapters it plans.
+
+Its table of chapter times (and their totals) is generated from the chapter entries
+(course_book.chapters, checked to be current in test_chapters.py); here: every
+chapter has its row, the totals add up, and the page's own prose agrees with them.
+"""
 
 from __future__ import annotations
 
-import json
 import re
 
-import pytest
 from conftest import ROOT
 
+from course_book import chapters
+
 PAGE = ROOT / "learners" / "study_alone.md"
-WORDS = {"an hour": 60, "half an hour": 30}
-
-
-def minutes(phrase: str) -> int:
-    phrase = phrase.strip().lower()
-    if phrase in WORDS:
-        return WORDS[phrase]
-    match = re.fullmatch(r"(\d+) minutes", phrase)
-    assert match, f"cannot read a duration from {phrase!r}"
-    return int(match.group(1))
-
-
-def chapter_times(path) -> tuple[int, int]:
-    """(read, exercise) minutes from the chapter's own **Time.** line."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        m = re.search(r"\*\*Time\.\*\*(.*?)(?:\n\n|$)", "".join(cell["source"]), re.S)
-        if m:
-            text = " ".join(m.group(1).split())
-            read = re.search(r"About (\d+ minutes|an hour)", text)
-            ex = re.search(r"about (\d+ minutes|an hour)(?: more)? for the graded exercise", text)
-            assert read and ex, f"{path.name}: unreadable Time line: {text}"
-            return minutes(read.group(1)), minutes(ex.group(1))
-    pytest.fail(f"{path.name} has no **Time.** line")
 
 
 def page_rows() -> dict[str, tuple[int, int]]:
@@ -45,14 +26,9 @@ def page_rows() -> dict[str, tuple[int, int]]:
     return rows
 
 
-def test_every_chapter_has_a_row_with_its_own_times():
-    rows = page_rows()
-    chapters = sorted(p for p in (ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
-    assert sorted(rows) == [p.stem for p in chapters]
-    for path in chapters:
-        assert rows[path.stem] == chapter_times(path), (
-            f"{path.stem}: page says {rows[path.stem]}, chapter says {chapter_times(path)}"
-        )
+def test_every_chapter_has_a_row_with_its_entry_times():
+    entries = chapters.load_entries()
+    assert page_rows() == {e.stem: (e.read_minutes, e.exercise_minutes) for e in entries}
 
 
 def test_totals_stated_on_the_page_add_up():
@@ -63,7 +39,18 @@ def test_totals_stated_on_the_page_add_up():
     for hours, label in ((read_h, "of reading and exploring"), (ex_h, "of exercises")):
         stated = f"{int(hours)}{fraction[round(hours % 1 * 4) / 4]} hours {label}"
         assert stated in text, f"expected '{stated}' on the page"
-    assert f"about {round(read_h + ex_h)} hours" in text
+    # the heading of the full path is hand-written: it must say the same total
+    assert f"Path 2: the full course (about {round(read_h + ex_h)} hours" in text
+
+
+def test_a_changed_time_reaches_the_page(tmp_path):
+    entries = chapters.load_entries()
+    text = PAGE.read_text(encoding="utf-8")
+    longer = [entries[0].__class__(**{**entries[0].__dict__, "read_minutes": 130}), *entries[1:]]
+    table = chapters.update_study_page(text, longer)
+    assert f"| [{entries[0].heading}](../chapters/{entries[0].stem}) | 130 min |" in table
+    assert table.count(chapters.STUDY_BEGIN) == 1 and table.count(chapters.STUDY_END) == 1
+    assert table != text and chapters.update_study_page(table, entries) == text
 
 
 def test_the_page_is_in_the_book():

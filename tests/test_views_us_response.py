@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
 from exercise_checks import assert_wrong_answer_gets_hint, assigned_checks
 
+from course.chapter import EntryError
 from course.charts import ChartError
 from course.data import load
 from course.selfcheck import check, load_questions
@@ -96,6 +98,46 @@ def test_wedge_questions_refuse_bad_actions():
     dup = (po.WEDGE_ACTIONS[0], po.WEDGE_ACTIONS[0])
     with pytest.raises(ValueError, match="unique"):
         po.wedge_questions(dup)
+
+
+def test_the_prose_and_data_come_from_the_chapter_entry():
+    sorting = po.load_sorting()
+    assert sorting.actions == po.WEDGE_ACTIONS and len(sorting.actions) >= 10
+    assert po.wedge_quiz().title == sorting.title
+    assert all(q.prompt.endswith(sorting.prompt) for q in po.wedge_questions())
+
+
+SORTING_BREAKS = {
+    "no sorting block": (lambda d: d.pop("sorting"), "needs a 'sorting' mapping"),
+    "a third bin": (
+        lambda d: d["sorting"]["bins"].update(both={"label": "B", "short": "b"}),
+        "exactly the keys",
+    ),
+    "an unknown bin": (
+        lambda d: d["sorting"]["actions"][0].update(bin="both"),
+        "action W01: 'origin' must be",
+    ),
+    "a score of 3": (
+        lambda d: d["sorting"]["actions"][1].update(china=3),
+        "action W02: 'china' must be 0, 1 or 2",
+    ),
+    "empty reasoning": (lambda d: d["sorting"]["actions"][2].update(reasoning=" "), "'reasoning' must be"),
+    "a repeated id": (lambda d: d["sorting"]["actions"][3].update(id="W01"), "action ids must be unique"),
+}
+
+
+@pytest.mark.parametrize("name", SORTING_BREAKS)
+def test_bad_sorting_data_gets_a_clear_message(tmp_path, name):
+    import yaml
+
+    from course.chapter import entry_path
+
+    data = yaml.safe_load(entry_path(po.CHAPTER).read_text(encoding="utf-8"))
+    breaks, message = SORTING_BREAKS[name]
+    breaks(data)
+    (tmp_path / f"{po.CHAPTER}.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(EntryError, match=re.escape(message)):
+        po.load_sorting(po.CHAPTER, tmp_path)
 
 
 # --- the chapter's self-check numbers follow the data ----------------------------------

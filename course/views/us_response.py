@@ -16,26 +16,32 @@
   action with a shared-threat score of at least 1 is one that both partners
   feel. The chart (Vega-Lite, no kernel needed) shows the actions on that grid.
 
-The question data live here, not in ``chapters/selfcheck/07_us_response.yml``,
-because the chapter's self-check file is limited to 5–8 questions and the
-sorting exercise has one question per action.
+The exercise's prose and data (the bins, the actions, their reasoning and scores)
+live in the chapter's entry, under ``sorting`` in ``chapters/07_us_response.yml``;
+this module loads and checks them (:func:`load_sorting`).
 """
 
 from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from course.chapter import EntryError
+from course.chapter import load as load_entry
 from course.charts import PALETTE, ChartError, Figure, check_columns, text_panel
 from course.selfcheck import Option, Question, Quiz
 
 __all__ = [
     "BINS",
     "WedgeAction",
+    "Sorting",
+    "load_sorting",
     "WEDGE_ACTIONS",
     "wedge_table",
     "shared_threat_score",
@@ -45,13 +51,11 @@ __all__ = [
     "threat_map",
 ]
 
-#: The two bins of the sorting exercise: key -> label shown to the learner.
-BINS: dict[str, str] = {
-    "common": "Common threat: pushes Russia and China together",
-    "theatre": "Theatre-specific: challenges one of them in its own region",
-}
-_BIN_SHORT = {"common": "common threat", "theatre": "theatre-specific"}
-ORIGINS = {"brief": "from the brief", "course": "course example"}
+CHAPTER = "07_us_response"
+#: The two bins (their keys); their labels come from the chapter's entry.
+BIN_KEYS = ("common", "theatre")
+#: Where an action comes from (keys); their labels come from the chapter's entry.
+ORIGIN_KEYS = ("brief", "course")
 SCORE_LABELS = {0: "not at all", 1: "indirectly", 2: "directly"}
 #: Drawing width in pixels: the book's text column is about 600 px wide, axes included.
 WIDTH = 460
@@ -76,137 +80,90 @@ class WedgeAction:
     china: int
 
 
-WEDGE_ACTIONS: tuple[WedgeAction, ...] = (
-    WedgeAction(
-        "W01",
-        "Deploy more missile-defence systems in East Asia, such as a further THAAD battery in South Korea.",
-        "brief",
-        "common",
-        "Missile-defence deployments are the brief's first example of an action that makes Moscow and Beijing"
-        " feel they face one strategic challenge from the United States, serious enough to meet together. The"
-        " brief also notes that the THAAD deployment in South Korea was followed by joint Russian-Chinese"
-        " missile-defence exercises.",
-        1,
-        2,
-    ),
-    WedgeAction(
-        "W02",
-        "Sail freedom-of-navigation operations close to Russia's Pacific coast.",
-        "brief",
-        "common",
-        "The brief's second example is freedom-of-navigation operations near the shores of either country."
-        " Even an operation near Russia alone is the same practice China meets off its own coast, so both"
-        " read it as one global challenge.",
-        2,
-        1,
-    ),
-    WedgeAction(
-        "W03",
-        "Sail freedom-of-navigation operations close to China's coast in the East China Sea.",
-        "brief",
-        "common",
-        "The same example from the other side. The brief also advises challenging China around Taiwan and in"
-        " Southeast Asia rather than in East Asia, so an operation off China's East Asian coast falls on the"
-        " wrong side of its line.",
-        1,
-        2,
-    ),
-    WedgeAction(
-        "W04",
-        "Take a hard line against Russia and China at the same time, for example by announcing new sanctions"
-        " on both together.",
-        "brief",
-        "common",
-        "The brief says a hard line against either country pushes the two closer, and a hard line against"
-        " both at once does so most of all.",
-        2,
-        2,
-    ),
-    WedgeAction(
-        "W05",
-        "Make democracy promotion and regime change in Moscow and Beijing declared goals of US policy.",
-        "course",
-        "common",
-        "Course example, drawn from the brief's summary of Owen (2020): if what both governments fear is"
-        " liberal ideology, a campaign aimed at both regimes is a common threat, and the brief reports that"
-        " playing down democracy promotion and regime change would weaken the impetus to cooperate.",
-        2,
-        2,
-    ),
-    WedgeAction(
-        "W06",
-        "Build a nationwide missile shield designed to stop both countries' long-range missiles.",
-        "course",
-        "common",
-        "Course example of the brief's first category: a strategic defence aimed at both nuclear arsenals is"
-        " the kind of common, strategic challenge the brief warns about. (In May 2025 the two leaders jointly"
-        " criticised such a US plan: see the record in this chapter.)",
-        2,
-        2,
-    ),
-    WedgeAction(
-        "W07",
-        "Pulse additional US troops to NATO member states for exercises.",
-        "brief",
-        "theatre",
-        "This is the brief's own example of challenging Russia in a way confined to the European theatre."
-        " China has no stake in NATO's exercises, so the pressure falls on Russia alone and gives Beijing no"
-        " reason to feel threatened alongside Moscow.",
-        2,
-        0,
-    ),
-    WedgeAction(
-        "W08",
-        "Help European allies rebuild their stocks of ammunition and armour.",
-        "course",
-        "theatre",
-        "Course example of a Europe-only measure: it strengthens NATO against Russia without touching any"
-        " Chinese interest, so on the brief's logic it creates no shared threat.",
-        1,
-        0,
-    ),
-    WedgeAction(
-        "W09",
-        "Strengthen Taiwan's defences with arms sales and training.",
-        "brief",
-        "theatre",
-        "The brief suggests challenging China around Taiwan rather than in waters next to Russia: Taiwan is a"
-        " Chinese concern, and Russia faces no threat of its own there (it may still back Beijing in words,"
-        " as the record shows).",
-        0,
-        2,
-    ),
-    WedgeAction(
-        "W10",
-        "Help Southeast Asian states such as the Philippines patrol their own waters in the South China Sea.",
-        "course",
-        "theatre",
-        "Course example of the brief's advice to challenge China in Southeast Asia, far from Russian"
-        " territory: Russia has no claims there, so the pressure falls on China alone.",
-        0,
-        1,
-    ),
-    WedgeAction(
-        "W11",
-        "Draw attention to Russia's close ties with Vietnam and India, two of China's regional rivals.",
-        "brief",
-        "theatre",
-        "The brief's third suggestion: Russia's relations with countries such as Vietnam and India could be"
-        " used to highlight where Russian and Chinese interests pull apart, the opposite of a shared threat.",
-        0,
-        1,
-    ),
-    WedgeAction(
-        "W12",
-        "Sell more weapons to India for the defence of its border with China.",
-        "course",
-        "theatre",
-        "Course example: the pressure falls on China alone, in a region where Russia itself supplies India's "
-        "forces, so it adds no threat that Moscow shares with Beijing.",
-        0,
-        1,
-    ),
-)
+@dataclass(frozen=True)
+class Sorting:
+    """The sorting exercise as the chapter's entry states it."""
+
+    title: str
+    prompt: str
+    objectives: tuple[str, ...]
+    bins: dict[str, str]  # key -> the label a learner chooses
+    short: dict[str, str]  # key -> the short name used in feedback and on the chart
+    origins: dict[str, str]  # key -> how the prompt introduces the action
+    actions: tuple[WedgeAction, ...]
+
+
+def _text(value: Any, where: str, key: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise EntryError(f"{where}: '{key}' must be non-empty text")
+    return " ".join(value.split())
+
+
+def _keys(value: Any, where: str, key: str, wanted: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(value, dict) or set(value) != set(wanted):
+        got = sorted(value) if isinstance(value, dict) else value
+        raise EntryError(f"{where}: '{key}' must have exactly the keys {', '.join(wanted)}; got {got!r}")
+    return value
+
+
+def load_sorting(chapter: str = CHAPTER, directory: Path | None = None) -> Sorting:
+    """Read and check the ``sorting`` block of the chapter's entry."""
+    where = f"{chapter}.yml, sorting"
+    raw = load_entry(chapter, directory).get("sorting")
+    if not isinstance(raw, dict):
+        raise EntryError(f"{chapter}.yml: needs a 'sorting' mapping (the sorting exercise's prose and data)")
+    bins = _keys(raw.get("bins"), where, "bins", BIN_KEYS)
+    for key, b in bins.items():
+        if not isinstance(b, dict):
+            raise EntryError(f"{where}: bin {key!r} needs a 'label' and a 'short' name")
+    origins = _keys(raw.get("origins"), where, "origins", ORIGIN_KEYS)
+    objectives = raw.get("objectives")
+    if not (isinstance(objectives, list) and objectives and all(isinstance(o, str) for o in objectives)):
+        raise EntryError(f"{where}: 'objectives' must be a non-empty list of objective ids")
+    if not isinstance(raw.get("actions"), list) or not raw["actions"]:
+        raise EntryError(f"{where}: 'actions' must be a non-empty list")
+    actions = []
+    for i, a in enumerate(raw["actions"], start=1):
+        aw = f"{where} action {i}"
+        if not isinstance(a, dict):
+            raise EntryError(f"{aw}: must be a mapping")
+        aw = f"{where} action {a.get('id', i)}"
+        if a.get("origin") not in ORIGIN_KEYS or a.get("bin") not in BIN_KEYS:
+            raise EntryError(f"{aw}: 'origin' must be one of {ORIGIN_KEYS} and 'bin' one of {BIN_KEYS}")
+        for score in ("russia", "china"):
+            if a.get(score) not in (0, 1, 2) or isinstance(a.get(score), bool):
+                raise EntryError(f"{aw}: '{score}' must be 0, 1 or 2 (not at all, indirectly, directly)")
+        actions.append(
+            WedgeAction(
+                _text(a.get("id"), aw, "id"),
+                _text(a.get("action"), aw, "action"),
+                a["origin"],
+                a["bin"],
+                _text(a.get("reasoning"), aw, "reasoning"),
+                int(a["russia"]),
+                int(a["china"]),
+            )
+        )
+    ids = [a.id for a in actions]
+    if len(ids) != len(set(ids)):
+        raise EntryError(f"{where}: action ids must be unique; got {ids}")
+    return Sorting(
+        title=_text(raw.get("title"), where, "title"),
+        prompt=_text(raw.get("prompt"), where, "prompt"),
+        objectives=tuple(objectives),
+        bins={k: _text(bins[k].get("label"), where, f"bins.{k}.label") for k in BIN_KEYS},
+        short={k: _text(bins[k].get("short"), where, f"bins.{k}.short") for k in BIN_KEYS},
+        origins={k: _text(origins[k], where, f"origins.{k}") for k in ORIGIN_KEYS},
+        actions=tuple(actions),
+    )
+
+
+SORTING = load_sorting()
+#: The two bins of the sorting exercise: key -> label shown to the learner.
+BINS: dict[str, str] = SORTING.bins
+_BIN_SHORT = SORTING.short
+ORIGINS = SORTING.origins
+WEDGE_ACTIONS: tuple[WedgeAction, ...] = SORTING.actions
 
 
 def wedge_table(actions: tuple[WedgeAction, ...] = WEDGE_ACTIONS) -> pd.DataFrame:
@@ -248,7 +205,7 @@ def _feedback(a: WedgeAction) -> str:
 
 
 def wedge_questions(actions: tuple[WedgeAction, ...] = WEDGE_ACTIONS) -> list[Question]:
-    """One single-choice self-check question per action (section ``wedge``, objective 7.3)."""
+    """One single-choice self-check question per action (section ``wedge``; ids ``q07-wedge-<id>``)."""
     questions = []
     ids = [a.id for a in actions]
     if len(ids) != len(set(ids)):
@@ -261,12 +218,9 @@ def wedge_questions(actions: tuple[WedgeAction, ...] = WEDGE_ACTIONS) -> list[Qu
             Question(
                 id=f"q07-wedge-{a.id.lower()}",
                 section="wedge",
-                objectives=("7.3",),
+                objectives=SORTING.objectives,
                 type="single",
-                prompt=(
-                    f"{ORIGINS[a.origin].capitalize()}: {a.action} Which bin does the brief's logic put"
-                    " it in?"
-                ),
+                prompt=f"{ORIGINS[a.origin].capitalize()}: {a.action} {SORTING.prompt}",
                 options=options,
             )
         )
@@ -275,11 +229,7 @@ def wedge_questions(actions: tuple[WedgeAction, ...] = WEDGE_ACTIONS) -> list[Qu
 
 def wedge_quiz(actions: tuple[WedgeAction, ...] = WEDGE_ACTIONS) -> Quiz:
     """The sorting exercise, displayed like the course's self-check questions."""
-    return Quiz(
-        "07_us_response",
-        wedge_questions(actions),
-        title="Sort the actions: common threat or theatre-specific?",
-    )
+    return Quiz(CHAPTER, wedge_questions(actions), title=SORTING.title)
 
 
 # --------------------------------------------------------------------------- the teaching-model chart
@@ -377,10 +327,11 @@ def threat_map(actions: pd.DataFrame | None = None) -> Figure:
         .mark_text(fontSize=11, color="#444444")
         .encode(x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="t:N")
     )
+    sorts = [f"The brief's logic: {_BIN_SHORT[k]}" for k in BIN_KEYS]
     colour = alt.Color(
         "sort:N",
         scale=alt.Scale(
-            domain=["The brief's logic: common threat", "The brief's logic: theatre-specific"],
+            domain=sorts,
             range=[PALETTE["vermillion"], PALETTE["blue"]],
         ),
         legend=None,
@@ -388,7 +339,7 @@ def threat_map(actions: pd.DataFrame | None = None) -> Figure:
     shape = alt.Shape(
         "sort:N",
         scale=alt.Scale(
-            domain=["The brief's logic: common threat", "The brief's logic: theatre-specific"],
+            domain=sorts,
             range=["triangle-up", "circle"],
         ),
         legend=None,
