@@ -231,13 +231,6 @@ class Figure:
             text += f" Source: {self.source}."
         return {VEGALITE_MIME: self.spec, "text/plain": text}
 
-    def save_png(self, path: str, scale: float = 2.0) -> None:
-        """Save a static PNG (for slides or print), using vl-convert."""
-        import vl_convert as vlc
-
-        with open(path, "wb") as fh:
-            fh.write(vlc.vegalite_to_png(self.spec, scale=scale))
-
 
 def year_range(
     first: int, last: int, start: int | None = None, end: int | None = None, label: str = "years"
@@ -285,7 +278,6 @@ def year_domain(pad: float = 0.5) -> dict[str, str]:
 
 def era_layer(
     eras: pd.DataFrame,
-    x_field: str = "year",
     show: alt.Parameter | None = None,
     label_y: float = 6,
 ) -> alt.LayerChart:

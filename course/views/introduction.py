@@ -135,7 +135,7 @@ def _rows(indicator: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _arms(transfers: pd.DataFrame) -> pd.DataFrame:
-    check_columns(transfers, ["year", "russia_to_china_tiv_mn"], "The partnership views (arms_transfers)")
+    check_columns(transfers, ["year", "russia_to_china_tiv_mn"], "The dashboard (arms_transfers)")
     t = transfers.dropna(subset=["russia_to_china_tiv_mn"])
     return _rows(
         "arms",
@@ -156,7 +156,7 @@ def _trade(trade: pd.DataFrame) -> pd.DataFrame:
     check_columns(
         trade,
         ["year", "source_type", "total_trade_usd_bn", "source", "consistency_flag", "note"],
-        "The partnership views (trade)",
+        "The dashboard (trade)",
     )
     tr = trade.dropna(subset=["total_trade_usd_bn"])
     is_press = tr["source_type"].astype(str) == "press"
@@ -181,10 +181,10 @@ def _trade(trade: pd.DataFrame) -> pd.DataFrame:
 
 
 def _drills(drills: pd.DataFrame) -> pd.DataFrame:
-    check_columns(drills, ["id", "start_date"], "The partnership views (exercises)")
+    check_columns(drills, ["id", "start_date"], "The dashboard (drills)")
     years = drills["start_date"].dropna().dt.year.astype(int)
     if years.empty:
-        raise ChartError("The partnership views (exercises) got no dated exercises.")
+        raise ChartError("The dashboard (drills) got no dated exercises or patrols.")
     counts = years.value_counts().reindex(range(years.min(), years.max() + 1), fill_value=0)
     return _rows(
         "drills",
@@ -202,7 +202,7 @@ def _drills(drills: pd.DataFrame) -> pd.DataFrame:
 
 
 def _voting(un_voting: pd.DataFrame) -> pd.DataFrame:
-    check_columns(un_voting, ["year", "ru_cn_agreement"], "The partnership views (un_voting)")
+    check_columns(un_voting, ["year", "ru_cn_agreement"], "The dashboard (un_voting)")
     v = un_voting.dropna(subset=["ru_cn_agreement"])
     return _rows(
         "voting",
@@ -220,7 +220,7 @@ def _voting(un_voting: pd.DataFrame) -> pd.DataFrame:
 
 
 def _vetoes(vetoes: pd.DataFrame) -> pd.DataFrame:
-    check_columns(vetoes, ["date", "joint_russia_china"], "The partnership views (unsc_vetoes)")
+    check_columns(vetoes, ["date", "joint_russia_china"], "The dashboard (unsc_vetoes)")
     dates = vetoes["date"].dropna()
     joint = vetoes.loc[vetoes["joint_russia_china"].fillna(False).astype(bool), "date"].dropna()
     last_date = dates.max()
