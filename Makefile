@@ -48,8 +48,11 @@ lock: $(STAMP)
 exercises: $(STAMP)
 	$(BIN)/python -m course_grading assign
 
+# The chapter entries (chapters/NN_slug.yml) regenerate _toc.yml, the objectives page and
+# the study table, and are checked against everything they name (quiet when all is well).
 # The book, then the chapters' reveal.js decks published with it (_build/html/slides/).
 book: $(STAMP) exercises
+	@$(BIN)/python -m course_book.chapters
 	@$(BIN)/python -m course_book.notebooks --stale
 	$(BIN)/jupyter-book build . -W --keep-going
 	@$(BIN)/python -m course_book.colab _build/colab

@@ -50,12 +50,6 @@ def test_every_chapter_notebook_has_an_entry_and_the_toc_follows_them():
                 assert c["sections"] == [{"file": f"exercises/student/ex{c['file'].split('/')[1]}"}]
 
 
-def test_regenerating_is_quiet_when_nothing_changed(capsys):
-    assert chapters.main([]) == 0
-    out, err = capsys.readouterr()
-    assert out == "" and err == ""
-
-
 # --------------------------------------------------------------------------- every check bites
 COPY = [
     "_parts.yml",
@@ -84,6 +78,20 @@ def pristine(tmp_path_factory) -> Path:
             (root / path.relative_to(ROOT)).touch()
     assert chapters.problems(root) == []
     return root
+
+
+def test_regenerating_is_quiet_when_nothing_changed_and_says_what_it_wrote(pristine, tmp_path, capsys):
+    root = tmp_path / "course"
+    shutil.copytree(pristine, root)
+    assert chapters.main([], root) == 0
+    assert capsys.readouterr() == ("", "")
+    (root / "_toc.yml").unlink()
+    _edit(root, "learners/study_alone.md", "| 45 min | 60 min |", "| 40 min | 60 min |")
+    assert chapters.main([], root) == 0
+    assert capsys.readouterr().out == "wrote _toc.yml\nwrote learners/study_alone.md\n"
+    for rel in COPY:
+        assert (root / rel).read_text(encoding="utf-8") == (pristine / rel).read_text(encoding="utf-8")
+    assert chapters.main(["--check"], root) == 0
 
 
 def _edit(root: Path, rel: str, old: str, new: str, count: int = 1) -> None:
