@@ -378,7 +378,7 @@ def _tiny_book(root: Path) -> None:
     # the skeleton, copied as chapter 99 with its placeholders replaced as chapters/README.md says
     for suffix in (".ipynb", ".yml"):
         text = (ROOT / "chapters" / f"_template{suffix}").read_text(encoding="utf-8")
-        text = text.replace("NN_slug", "99_skeleton")
+        text = text.replace("NN_slug", "99_skeleton").replace('quiz("_template"', 'quiz("99_skeleton"')
         (root / "chapters" / f"99_skeleton{suffix}").write_text(text, encoding="utf-8")
     _master(root, "ex99_skeleton")
     _master(root, "ex09_throwaway")
