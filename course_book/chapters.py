@@ -474,8 +474,11 @@ def _objective_ids(value: Any) -> list[str]:
 
 def _check_notebook(e: Entry, root: Path) -> list[str]:
     nb = root / "chapters" / f"{e.stem}.ipynb"
-    facts = notebook_facts(nb)
     where = f"chapters/{e.stem}.ipynb"
+    try:
+        facts = notebook_facts(nb)
+    except (ValueError, KeyError, TypeError) as err:
+        return [f"{where}: not a readable notebook ({type(err).__name__}: {err})"]
     bad = []
     if facts["heading"] != e.heading:
         bad.append(f"{where}: its title is {facts['heading']!r}; the entry says '# {e.heading}'")

@@ -217,6 +217,54 @@ BITES = {
         lambda r: _edit(r, "learners/study_alone.md", "| 45 min | 60 min |", "| 40 min | 60 min |"),
         "learners/study_alone.md is not what the chapter entries give",
     ),
+    "a notebook without its objectives list": (
+        lambda r: _edit_notebook(r, C3, "**Learning objectives.**", "**Objectives.**"),
+        "no **Learning objectives.** list",
+    ),
+    "a notebook without its Time line": (
+        lambda r: _edit_notebook(r, C3, "**Time.**", "**Duration.**"),
+        "no **Time.** line",
+    ),
+    "a notebook importing views its entry does not name": (
+        lambda r: _sub(r, f"chapters/{C3}.yml", r"\nviews: \w+", "\nviews:"),
+        "imports course.views.military_technical, which its entry does not name",
+    ),
+    "a chapter file name out of pattern": (
+        lambda r: [
+            (r / "chapters" / f"{C3}{ext}").rename(r / "chapters" / f"03_Military{ext}")
+            for ext in (".ipynb", ".yml")
+        ],
+        "chapters/03_Military: a chapter's file name is NN_slug",
+    ),
+    "a broken _parts.yml": (
+        lambda r: (r / "_parts.yml").write_text("parts: [\n", encoding="utf-8"),
+        "_parts.yml: not valid YAML",
+    ),
+    "a part with nothing in it": (
+        lambda r: _edit(r, "_parts.yml", "parts:\n", 'parts:\n  - caption: "Part V · Empty"\n'),
+        "part 'Part V · Empty' has no pages and no chapters",
+    ),
+    "a guide section of no chapter": (
+        lambda r: _edit(
+            r, "instructors/chapter_guides.md", "## 1 · ", "## 0 · Before the course\n\nText.\n\n## 1 · "
+        ),
+        "section '## 0 · Before the course' belongs to no chapter",
+    ),
+    "a study page without its markers": (
+        lambda r: _edit(r, "learners/study_alone.md", chapters.STUDY_END, ""),
+        "has no table of chapter times",
+    ),
+    "two chapters with one number": (
+        lambda r: [
+            shutil.copy(r / "chapters" / f"{C3}{ext}", r / "chapters" / f"03_copy{ext}")
+            for ext in (".ipynb", ".yml")
+        ],
+        "chapter number 3 is used by 03_copy, 03_military_technical",
+    ),
+    "a notebook that is not JSON": (
+        lambda r: (r / "chapters" / f"{C3}.ipynb").write_text("{", encoding="utf-8"),
+        f"chapters/{C3}.ipynb: not a readable notebook",
+    ),
     "an entry without its notebook": (
         lambda r: shutil.copy(r / "chapters" / f"{C3}.yml", r / "chapters" / "09_orphan.yml"),
         "chapters/09_orphan.yml has no notebook",
@@ -255,6 +303,36 @@ def test_each_check_bites(pristine, tmp_path, name):
     breaks(root)
     found = chapters.problems(root)
     assert any(message in p for p in found), f"{name}: expected {message!r} in {found}"
+
+
+ENTRY_ERRORS = {
+    "a missing key": (lambda d: d.pop("guide"), "missing guide"),
+    "a number as text": (lambda d: d.update(number="three"), "'number' must be a whole number"),
+    "an empty title": (lambda d: d.update(title=" "), "'title' must be non-empty text"),
+    "brief as text": (lambda d: d.update(brief="Military Exercises"), "'brief' must be a list"),
+    "time in hours": (lambda d: d.update(time={"read": "1 hour", "exercise": 60}), "'time' must be"),
+    "a views path": (lambda d: d.update(views="course/views/x.py"), "'views' must name a module"),
+    "no objectives": (lambda d: d.update(objectives=[]), "'objectives' must be a non-empty list"),
+    "an objective without text": (lambda d: d["objectives"][0].pop("text"), "objective 1 needs an 'id'"),
+    "exercise questions as text": (
+        lambda d: d["objectives"][0].update(exercise_questions="q2"),
+        "'exercise_questions' must be a list",
+    ),
+    "a repeated objective id": (lambda d: d["objectives"][1].update(id="3.1"), "duplicate objective ids"),
+    "an objective of another chapter": (lambda d: d["objectives"][1].update(id="4.2"), "do not read '3.<n>'"),
+    "no self-check questions": (lambda d: d.update(selfcheck=[]), "needs a non-empty 'selfcheck' list"),
+}
+
+
+@pytest.mark.parametrize("name", ENTRY_ERRORS)
+def test_entry_format_errors_get_a_clear_message(tmp_path, name):
+    data = yaml.safe_load((ROOT / "chapters" / f"{C3}.yml").read_text(encoding="utf-8"))
+    breaks, message = ENTRY_ERRORS[name]
+    breaks(data)
+    path = tmp_path / f"{C3}.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    entry, found = chapters._parse_entry(path)
+    assert entry is None and any(message in p and p.startswith(f"{C3}.yml") for p in found), found
 
 
 def test_generation_refuses_broken_entries_with_a_clear_message(pristine, tmp_path, capsys):
