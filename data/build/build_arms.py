@@ -7,8 +7,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 from deals_text import CATEGORY, SUMMARY
+from refdir import reference_dir
 
-REF = Path(__file__).resolve().parents[3] / "shared" / "reference-data"
+REF = reference_dir()
 OUT = Path(__file__).resolve().parents[1]
 
 SIPRI_TIV_SOURCE = "SIPRI Arms Transfers Database, TIV tables (2022 release, data to 2021)"

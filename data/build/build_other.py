@@ -3,8 +3,9 @@
 from pathlib import Path
 
 import pandas as pd
+from refdir import reference_dir
 
-REF = Path(__file__).resolve().parents[3] / "shared" / "reference-data"
+REF = reference_dir()
 OUT = Path(__file__).resolve().parents[1]
 COW = "Correlates of War Project, Trade Data Set v4.0 (Barbieri and Keshk 2016), dyadic trade"
 
