@@ -152,6 +152,13 @@ def _arms(transfers: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+#: How the dashboard's hover text introduces a flagged trade figure (column consistency_flag).
+FLAG_PREFIX: dict[str, str] = {
+    "inconsistent": "Flagged inconsistent in the source table: ",
+    "derived": "Derived by the course, not reported: ",
+}
+
+
 def _trade(trade: pd.DataFrame) -> pd.DataFrame:
     check_columns(
         trade,
@@ -162,7 +169,8 @@ def _trade(trade: pd.DataFrame) -> pd.DataFrame:
     is_press = tr["source_type"].astype(str) == "press"
     flag = tr["consistency_flag"].astype(str)
     note = tr["note"].astype("string").fillna("")
-    note = note.where(flag != "inconsistent", "Flagged inconsistent in the source table: " + note)
+    for value, prefix in FLAG_PREFIX.items():
+        note = note.where(flag != value, prefix + note)
     year = tr["year"].astype(int)
     return _rows(
         "trade",

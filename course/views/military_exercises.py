@@ -84,6 +84,7 @@ SERIES_GROUPS: dict[str, str] = {
     "Russian strategic exercise (Vostok)": "Russian strategic exercises",
     "Russian strategic exercise (Tsentr)": "Russian strategic exercises",
     "Russian strategic exercise (Kavkaz)": "Russian strategic exercises",
+    "Russian strategic exercise (Ocean)": "Russian strategic exercises",
     "Joint air patrol": "Joint air patrols",
     "Marine Security Belt (with Iran)": "Marine Security Belt (with Iran)",
     "Interaction (PLA strategic exercise)": "Interaction (PLA-hosted)",

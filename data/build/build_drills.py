@@ -169,6 +169,90 @@ PLACE = {
     "AP2025": ("East China Sea and Western Pacific", "East China Sea", "air", "strategic bombers"),
 }
 
+# Corrections to reference rows: primary sources (ministries, news agencies, newspapers) replace
+# aggregator pages, and day-precision dates replace month-only ones where a primary source gives them.
+CORRECTIONS = {
+    "MSB2023": dict(
+        start_date="2023-03-15",
+        end_date="2023-03-19",
+        date_note="15-19 Mar per European Security & Defence",
+        source_url=(
+            "https://euro-sd.com/2023/03/news/30518/"
+            "china-iran-and-russia-conduct-joint-naval-exercises-in-the-gulf-of-oman"
+        ),
+        confidence="high",
+    ),
+    "MSB2024": dict(
+        date_note=(
+            "China's defence ministry: 11-15 Mar (via Anadolu); sea phase 12-13 Mar (PLA Navy via Global"
+            " Times)"
+        ),
+        scale_reported=(
+            "CN destroyer Urumqi, frigate Linyi, supply ship Dongpinghu (45th escort task force); RU cruiser"
+            " Varyag and frigate Marshal Shaposhnikov (Iran International); Iranian ships"
+        ),
+        source_url=(
+            "https://www.anews.com.tr/middle-east/2024/03/11/china-russia-iran-kick-off-joint-military-drill"
+            " ; https://globaltimes.cn/page/202403/1308837.shtml ; https://iranintl.com/en/202403123922"
+        ),
+        confidence="high",
+    ),
+    "MSB2025": dict(
+        start_date="2025-03-09",
+        end_date="2025-03-13",
+        date_note="9-13 Mar per China's defence ministry spokesperson (Xinhua, 27 Mar 2025)",
+        scale_reported="over 10 vessels, special operation forces and diving units from the three navies",
+        source_url="http://en.people.cn/n3/2025/0328/c90000-20295329.html",
+        confidence="high",
+    ),
+    "AP2024b": dict(
+        start_date="2024-11-29",
+        end_date="2024-11-29",
+        date_note="29 Nov 2024 per China's defence ministry (ninth joint strategic air patrol)",
+        scale_reported=(
+            "South Korea reported 11 Chinese and Russian military aircraft in its air defence identification"
+            " zone"
+        ),
+        source_url=(
+            "https://sputnikglobe.com/20241129/russia-china-conduct-strategic-air-patrol-over-sea-of-japan-1121037667.html"
+            " ; "
+            "https://dunyanews.tv/en/World/853602-china-russia-militaries-conduct-joint-air-patrol-over-sea-of-japan"
+        ),
+        confidence="high",
+    ),
+    "NP2023": dict(
+        name="Joint naval patrol no.3",
+        date_note=(
+            "about 3 weeks in August; the third patrol since 2021 (Xinhua counts the July 2024 patrol the"
+            " fourth)"
+        ),
+        scale_reported="11 Russian and Chinese vessels near the Aleutian Islands (CBS News)",
+        source_url=(
+            "https://www.cbsnews.com/video/"
+            "china-russia-send-11-military-vessels-near-alaska-us-responds-with-4-navy-destroyers/"
+        ),
+    ),
+    "NP2021": dict(
+        source_url=(
+            "https://www.scmp.com/news/asia/east-asia/article/3153585/"
+            "japan-spots-russian-warships-coast-after-first-joint-china"
+        ),
+    ),
+    "AP2022a": dict(
+        source_url="https://www.japantimes.co.jp/news/2022/05/24/national/china-russia-bombers-japan/",
+    ),
+    "AP2022b": dict(
+        source_url="https://japannews.yomiuri.co.jp/politics/defense-security/20221201-74197/",
+    ),
+    "AP2019": dict(
+        source_url=(
+            "https://amp.dw.com/en/south-korea-fires-warning-shots-at-russian-military-aircraft/a-49708651 ;"
+            " http://ecns.cn/news/2019-07-24/detail-ifzmnmiq8699375.shtml ;"
+            " https://www.urdupoint.com/en/world/russia-china-hold-1st-joint-long-range-aviat-675892.html"
+        ),
+    ),
+}
+
 # Rows filling the reference README's gaps, each from sources found and read for the course.
 NEW = [
     dict(
@@ -307,24 +391,117 @@ NEW = [
         series="Joint Sea / Maritime Interaction",
         start_date="2025-08-01",
         end_date="2025-08-05",
-        date_note=(
-            "1-5 Aug per Epoch Times; other reports of the Chinese MoD statement: three days of drills from 3"
-            " Aug; followed by a joint naval patrol"
-        ),
+        date_note="1-5 Aug per People's Daily and TASS; followed by the sixth joint naval patrol",
         participants="CHN;RUS",
         scale_reported=(
             "4 Chinese ships including destroyers Shaoxing and Urumqi; Russian ships including Admiral"
             " Tributs; submarines from both navies"
         ),
         source_url=(
+            "http://portuguese.people.cn/n3/2025/0821/c309809-20355416.html ; https://tass.com/defense/1995947"
+            " ; "
             "https://www.theepochtimes.com/world/china-russia-launch-joint-naval-drills-amid-growing-concern-over-their-military-ties-5894622"
-            " ; https://en.walaw.press/articles/china_and_russia_launch_joint_naval_drills_in_the_sea_of_japan/GQXMMGSPGFWX"
         ),
-        confidence="medium",
+        confidence="high",
         location="Sea of Japan near Vladivostok",
         point=2013348,
         domain="sea",
         domain_detail="naval",
+    ),
+    dict(
+        id="NI2024",
+        name="Northern/Interaction 2024",
+        series="Interaction (PLA strategic exercise)",
+        start_date="2024-09-10",
+        end_date="2024-09-27",
+        date_note=(
+            "10-27 Sep per China's defence ministry spokesperson; followed by the fifth joint naval patrol"
+        ),
+        participants="CHN;RUS",
+        scale_reported=(
+            "CN destroyers Xining and Wuxi, frigate Linyi, supply ship Taihu; RU Marshal Shaposhnikov,"
+            " Admiral Panteleyev and four corvettes; aircraft of both air forces (China Military Online)"
+        ),
+        source_url=(
+            "http://eng.chinamil.com.cn/CHINA_209163/TopStories_209189/16337447.html ;"
+            " https://sputnikglobe.com/20240926/china-russia-joint-drills-deepen-level-of-strategic-cooperation---defense-ministry-1120298857.html"
+        ),
+        confidence="high",
+        location="Sea of Japan and Sea of Okhotsk; joint headquarters in Vladivostok",
+        point="Sea of Japan",
+        domain="sea-air",
+        domain_detail="naval and air",
+    ),
+    dict(
+        id="OC2024",
+        name="Ocean-2024 (with Chinese ships)",
+        series="Russian strategic exercise (Ocean)",
+        start_date="2024-09-10",
+        end_date="2024-09-16",
+        date_note=(
+            "10-16 Sep per Russia's defence ministry; Chinese ships joined the Pacific part in Peter the"
+            " Great Bay"
+        ),
+        participants="RUS;CHN",
+        scale_reported=(
+            "RU >400 warships, submarines and support vessels, >120 aircraft, >90,000 personnel (Russian"
+            " defence ministry); CN four warships and a supply ship"
+        ),
+        source_url=(
+            "https://www.bnnbloomberg.ca/business/international/2024/09/10/russia-kicks-off-major-naval-combat-drills-that-china-will-join/"
+            " ; https://sputnikglobe.com/20240910/putin-takes-part-in-ocean-2024-naval-drills-1120096192.html"
+        ),
+        confidence="high",
+        location=(
+            "Pacific and Arctic Oceans, Mediterranean, Caspian and Baltic Seas; Chinese ships in Peter the"
+            " Great Bay, Sea of Japan"
+        ),
+        point="Sea of Japan",
+        domain="sea",
+        domain_detail="naval (Russian strategic exercise; Chinese participation in the Pacific)",
+    ),
+    dict(
+        id="NP2024b",
+        name="Joint naval patrol no.5",
+        series="Joint naval patrol",
+        start_date="2024-09",
+        end_date="",
+        date_note=(
+            "announced on 9 Sep 2024 as the fifth joint maritime patrol; began after"
+            " Northern/Interaction-2024 ended on 27 Sep; end date not found"
+        ),
+        participants="CHN;RUS",
+        scale_reported="",
+        source_url=(
+            "https://www.shine.cn/news/nation/2409093393/ ;"
+            " https://sputnikglobe.com/20240926/china-russia-joint-drills-deepen-level-of-strategic-cooperation---defense-ministry-1120298857.html"
+        ),
+        confidence="medium",
+        location="Pacific Ocean",
+        point=None,
+        domain="sea",
+        domain_detail="naval patrol",
+    ),
+    dict(
+        id="NP2025",
+        name="Joint naval patrol no.6",
+        series="Joint naval patrol",
+        start_date="2025-08",
+        end_date="2025-08-20",
+        date_note=(
+            "People's Daily: a 15-day joint patrol ended on the morning of 20 Aug 2025, after the 1-5 Aug"
+            " exercise near Vladivostok; TASS (30 Jul) announced it as the sixth"
+        ),
+        participants="CHN;RUS",
+        scale_reported="",
+        source_url=(
+            "http://portuguese.people.cn/n3/2025/0821/c309809-20355416.html ; https://tass.com/defense/1995883"
+        ),
+        confidence="medium",
+        location="Western Pacific",
+        point=None,
+        domain="sea",
+        domain_detail="naval patrol",
     ),
 ]
 
@@ -377,6 +554,8 @@ def main():
             domain=dom,
             domain_detail=detail,
         )
+        if x.id in CORRECTIONS:  # dates, names or sources replaced from primary reports (issue 19)
+            r.update(CORRECTIONS[x.id])
         if x.id == "AP2025":  # year confirmed by Xinhua (People's Daily) and TASS, 9-10 Dec 2025
             r.update(
                 start_date="2025-12-09",

@@ -14,6 +14,56 @@ def b(x):
     return x.map({True: "true", False: "false"})
 
 
+# 2016 customs release (RIA Novosti via Kommersant): total 69.525 bn (+2.2%), China's exports 37.297 bn
+# (+7.3%), imports 32.228 bn (-3.1%). The 2015 values below are computed from it.
+_T2016, _X2016, _M2016 = 69.525, 37.297, 32.228
+PRESS_CORRECTIONS = {
+    2014: {
+        "total_trade_usd_bn": 95.28,
+        "china_exports_to_russia_usd_bn": 53.68,
+        "china_imports_from_russia_usd_bn": 41.6,
+        "reported_by": "TASS",
+        "source_url": "https://svo.business-gazeta.ru/article/299024 ; http://finomenov.ru/economy/133363-torgovyy-oborot-mezhdu-rossiey-i-kitaem-sokratilsya-na-tret.html",
+        "note": (
+            "China's customs, January 2015: +6.8% to 95.28 bn (exports 53.68, imports 41.6), as reported by"
+            " TASS (read in Business Online and Finomenov). A Xinhua item of March 2015 rounds it to 95.4 bn."
+        ),
+    },
+    2015: {
+        "total_trade_usd_bn": round(_T2016 / 1.022, 2),
+        "china_exports_to_russia_usd_bn": round(_X2016 / 1.073, 2),
+        "china_imports_from_russia_usd_bn": round(_M2016 / 0.969, 2),
+        "reported_by": "RIA Novosti (via Kommersant), 2016 release",
+        "source_url": "https://www.kommersant.ru/doc/3189443 ; https://svo.business-gazeta.ru/article/299024",
+        "flag": "derived",
+        "basis": "China customs (GACC) annual total, computed from the next year's release",
+        "note": (
+            "Computed by the course from the customs' 2016 release (69.525 bn, +2.2%; exports 37.297 bn,"
+            " +7.3%; imports 32.228 bn, -3.1%): about 68.0 bn, 28.6% below 2014. The 64.2 bn that TASS"
+            " reported in January 2016 was the customs' yuan total (422.7 bn yuan, -27.8%) converted at about"
+            " 6.58 yuan per dollar, not the customs' dollar figure."
+        ),
+    },
+    2016: {
+        "total_trade_usd_bn": _T2016,
+        "china_exports_to_russia_usd_bn": _X2016,
+        "china_imports_from_russia_usd_bn": _M2016,
+        "reported_by": "RIA Novosti (via Kommersant)",
+        "source_url": "https://www.kommersant.ru/doc/3189443 ; https://tass.com/economy/962302",
+        "note": "China's customs, January 2017: +2.2% (exports +7.3%, imports -3.1%).",
+    },
+    2019: {
+        "china_exports_to_russia_usd_bn": 49.7,
+        "china_imports_from_russia_usd_bn": 61.05,
+        "source_url": "https://tass.com/economy/1178145 ; http://www.segodnia.ru/news/223308",
+        "note": (
+            "China's customs, January 2020: +3.4% (exports 49.70 bn, imports 61.05 bn, as reported by RT and"
+            " Segodnia); no revised figure was found in the stored sources."
+        ),
+    },
+}
+
+
 def trade():
     cow = pd.read_csv(REF / "trade_ru_cn_cow_1992_2014.csv")
     press = pd.read_csv(REF / "trade_ru_cn_gacc_press_2008_2024.csv")
@@ -39,24 +89,18 @@ def trade():
         )
     for _, x in press.iterrows():
         flag, note = "ok", "" if pd.isna(x.note) else x.note
-        if x.year == 2015:
-            flag = "inconsistent"
-            note = (
-                "Conflicts with the 2016 report: 69.52 bn described as 2.2% growth implies about 68.0 bn for"
-                " 2015. Both figures are kept unreconciled; treat 2015 as uncertain."
-            )
-        elif x.year == 2019:
-            note = (
-                "Another outlet gives exports 49.7 bn and imports 61.05 bn for 2019, but its text is"
-                " internally inconsistent; not used."
-            )
+        if x.year in PRESS_CORRECTIONS:  # customs figures re-sourced for issue 19
+            x = x.copy()
+            for key, value in PRESS_CORRECTIONS[int(x.year)].items():
+                x[key] = value
+            flag, note = x.get("flag", "ok"), x["note"]
         elif x.year == 2018:
             note = "First year above US$100 bn."
         rows.append(
             {
                 "year": int(x.year),
                 "source_type": "press",
-                "basis": "China customs (GACC) annual total as reported",
+                "basis": x.get("basis", "China customs (GACC) annual total as reported"),
                 "total_trade_usd_bn": x.total_trade_usd_bn,
                 "russia_imports_from_china_usd_bn": None,
                 "china_exports_to_russia_usd_bn": x.china_exports_to_russia_usd_bn,
@@ -235,6 +279,60 @@ def population():
                 "note": note,
             }
         )
+    # 2010 census counts for the district's pre-2018 nine subjects and for the two subjects added in 2018;
+    # the 11-subject 2010 total is their sum (the encyclopedia page states 8,371,257, 1,000 fewer).
+    rosstat = "Rosstat (Federal State Statistics Service), All-Russian census"
+    parts_2010 = [
+        (
+            "Far Eastern Federal District (9 subjects, pre-2018 borders)",
+            "federal-district",
+            6293129,
+            "https://alchetron.com/Far-Eastern-Federal-District",
+            "The district in its 2010 borders (9 subjects), as an earlier version of the encyclopedia page"
+            " stated it.",
+        ),
+        (
+            "Republic of Buryatia",
+            "federal-subject",
+            972021,
+            "https://de.zxc.wiki/wiki/Republik_Burjatien",
+            "Buryatstat's preliminary count was 972.7 thousand (press release of 20 April 2011).",
+        ),
+        (
+            "Zabaykalsky Krai",
+            "federal-subject",
+            1107107,
+            "https://kiwix.haohe.fun/content/wikipedia_en_all_maxi_2024-01/A/Transbaikalia_Krai",
+            "",
+        ),
+    ]
+    for region, rtype, population, url, note in parts_2010:
+        rows.append(
+            {
+                "region": region,
+                "country": "RU",
+                "region_type": rtype,
+                "year": 2010,
+                "population": population,
+                "basis": "census",
+                "publisher": rosstat,
+                "source_type": "encyclopedia",
+                "source_url": url,
+                "note": note,
+            }
+        )
+    for row in rows:
+        if row["region"] == "Far Eastern Federal District (11 subjects)" and row["year"] == 2010:
+            stated = row["population"]
+            row.update(
+                population=sum(p for _, _, p, _, _ in parts_2010),
+                basis="derived",
+                note=(
+                    "Computed by the course: the 9-subject district plus Buryatia and Zabaykalsky Krai, all"
+                    f" 2010 census counts. The source page states {stated:,}, 1,000 fewer than the sum of"
+                    " the counts it rests on."
+                ),
+            )
     out = pd.DataFrame(rows)
     out.to_csv(OUT / "population_far_east.csv", index=False)
     return out

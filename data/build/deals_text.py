@@ -80,7 +80,7 @@ SUMMARY = {
     63: "Project-956EM variant; deal reported at US$1-1.5 bn; an option for two more was not taken up.",
     64: "Systems for two Chinese-built Type-051C destroyers.",
     65: "Torpedoes for the Project-636 (Kilo) submarines.",
-    66: "Su-30MKK2 naval strike variant; deal reported at US$1 bn.",
+    66: "Su-30MK2 naval strike version (SIPRI's comment writes Su-30MKK2); deal reported at US$1 bn.",
     68: "Guns for 40 Chinese-built Type-054A frigates; licence-produced as the H/PJ-26.",
     69: "For the Su-30; probably a Kh-59MK2 version developed with Chinese funding.",
     70: (

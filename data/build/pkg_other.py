@@ -22,9 +22,10 @@ EXERCISES = {
         },
     ],
     "via": (
-        "43 rows curated in the course's reference compilation from the pages corpus; 7 rows (PM2010, PM2012,"
-        " PM2016, PM2018, MSB2022, NP2022, JS2025) and the date of AP2025 added by the course from the"
-        " sources cited per row"
+        "43 rows curated in the course's reference compilation from the pages corpus; 11 rows (PM2010,"
+        " PM2012, PM2016, PM2018, MSB2022, NP2022, NI2024, OC2024, NP2024b, JS2025, NP2025) and the date of"
+        " AP2025 added by the course from the sources cited per row; dates and sources of MSB2023, MSB2024,"
+        " MSB2025 and AP2024b replaced from ministry, agency and newspaper reports (see data/README.md)"
     ),
     "licenses": [
         LIC_PRESS,
@@ -51,8 +52,9 @@ EXERCISES = {
             " further, unnamed participants."
         ),
         (
-            "Known gaps: the fifth joint naval patrol (between NP2024 and the patrol after JS2025) and the"
-            " joint naval patrol that followed Joint Sea 2025 are not listed; MSB2022 has no end date."
+            "Known gaps: MSB2022 and NP2024b have no end date. Outside the table's scope: the Iran-Russia"
+            " Marine Security Belt drill of February 2021 (China did not take part) and coast-guard patrols"
+            " (not armed forces)."
         ),
     ],
     "schema": {
@@ -226,8 +228,10 @@ TRADE = {
             " press figures are China's own customs totals. Overlapping years (2008, 2014) therefore differ."
         ),
         (
-            "2015 is flagged 'inconsistent': the reported 64.2 bn conflicts with the 2016 report (69.52 bn,"
-            " +2.2%), which implies about 68.0 bn. Neither is silently preferred."
+            "2015 is flagged 'derived': the customs' own dollar total was not found in a stored source, so it"
+            " is computed from the customs' 2016 release (69.525 bn, +2.2%; exports +7.3%, imports -3.1%)."
+            " The 64.2 bn once reported for 2015 was the customs' yuan total converted at about 6.58 yuan per"
+            " dollar, not the customs' dollar figure."
         ),
         "Current US dollars, not adjusted for inflation.",
     ],
@@ -277,9 +281,10 @@ TRADE = {
             F(
                 "consistency_flag",
                 "string",
-                "'inconsistent' where sources for the year disagree.",
+                "'ok'; 'derived' where the course computed the figure from the customs' next-year release"
+                " (see note); 'inconsistent' where sources for the year disagree.",
                 required=True,
-                enum=["ok", "inconsistent"],
+                enum=["ok", "derived", "inconsistent"],
             ),
             F("note", "string", "Explanation of flags and other remarks."),
         ],
@@ -595,7 +600,8 @@ POPULATION = {
         ),
         (
             "The Far Eastern Federal District gained Buryatia and Zabaykalsky Krai in November 2018; compare"
-            " like with like (the 9-subject 2021 figure is computed by the course)."
+            " like with like (the 9-subject 2021 figure and the 11-subject 2010 figure are computed by the"
+            " course from the census counts in the table)."
         ),
         (
             "Two 2010 provincial figures are rounded to 10,000 in the source, so the 2010 north-east total is"

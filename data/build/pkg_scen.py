@@ -158,6 +158,16 @@ DEVELOPMENTS = {
                 enum=["high", "medium", "low"],
                 ordered=False,
             ),
+            F(
+                "exercise_ids",
+                "string",
+                (
+                    "Rows of the exercises table that the event reports, separated by ';'; empty if none. A"
+                    " row that reports exercises is dated by the first of them (same start date and"
+                    " precision)."
+                ),
+                pattern=r"[A-Z]{1,3}\d{4}[a-z]?(;[A-Z]{1,3}\d{4}[a-z]?)*",
+            ),
         ],
         "primaryKey": ["event_id"],
         "foreignKeys": [
