@@ -4,8 +4,11 @@ What is checked
 - references.bib parses with pybtex in strict mode (any pybtex warning is an
   error) and has no duplicate keys, not even ones differing only in case;
 - every entry has a title, exactly one category keyword (brief / data /
-  record, used by the three filtered lists on appendices/bibliography.md) and
-  well-formed URLs and years;
+  record / reading, used by the four filtered lists on
+  appendices/bibliography.md) and well-formed URLs, DOIs and years;
+- every entry has a url or a doi, or a note saying that none could be verified
+  (issue 18, item 3); the brief's entry carries the same address as the
+  brief_link substitution in _config.yml that the pages use to link it;
 - each of the brief's 27 footnotes maps to at least one existing entry, and
   the footnote -> key comment block at the top of references.bib says the same
   as FOOTNOTE_KEYS below;
@@ -34,7 +37,9 @@ GLOSSARY = ROOT / "appendices" / "glossary.md"
 CHAPTERS = ROOT / "chapters"
 
 BRIEF_KEY = "gorenburg2020"
-CATEGORIES = {"brief", "data", "record"}
+CATEGORIES = {"brief", "data", "record", "reading"}
+NO_IDENTIFIER_NOTE = "No URL or DOI could be verified"
+CONFIG = ROOT / "_config.yml"
 
 # The brief's footnotes -> the entries for the works they name. Footnotes 6 and
 # 26 re-cite earlier works (Korolev 2019; Krickovic 2017). Keep in step with
@@ -266,12 +271,64 @@ def test_every_entry_has_title_category_and_sane_fields():
         url = fields.get("url")
         if url is not None and (not re.match(r"https?://\S+$", url) or "%" in url):
             problems.append(f"{key}: url {url!r} is not a plain http(s) URL")
+        doi = fields.get("doi")
+        if doi is not None and not re.fullmatch(r"10\.\d{4,9}/\S+", doi):
+            problems.append(f"{key}: doi {doi!r} is not a bare DOI (10.NNNN/...; no https://doi.org/ prefix)")
         urldate = fields.get("urldate")
         if urldate is not None and not re.fullmatch(r"\d{4}-\d\d-\d\d", urldate):
             problems.append(f"{key}: urldate {urldate!r} is not YYYY-MM-DD")
         if not entry.persons.get("author") and not entry.persons.get("editor"):
             problems.append(f"{key}: no author or editor (author-year citations need one)")
     assert not problems, "bad entries in references.bib:\n" + "\n".join(problems)
+
+
+def identifier_problems(entries) -> list[str]:
+    """Entries with neither a url nor a doi, and no note saying none was found."""
+    return [
+        f"{key}: no url or doi, and no note saying {NO_IDENTIFIER_NOTE!r}"
+        for key, entry in entries.items()
+        if not entry.fields.get("url")
+        and not entry.fields.get("doi")
+        and NO_IDENTIFIER_NOTE not in entry.fields.get("note", "")
+    ]
+
+
+def test_every_entry_has_url_doi_or_says_none_was_found():
+    problems = identifier_problems(bib_entries())
+    assert not problems, "entries without an address (issue 18, item 3):\n" + "\n".join(problems)
+
+
+def test_identifier_check_bites():
+    bare = parse_bib("@misc{a2020x,\n  author = {A, B},\n  title = {A},\n  year = {2020},\n}\n").entries
+    assert identifier_problems(bare) == [f"a2020x: no url or doi, and no note saying {NO_IDENTIFIER_NOTE!r}"]
+    noted = parse_bib(
+        "@misc{a2020x,\n  author = {A, B},\n  title = {A},\n  year = {2020},\n"
+        f"  note = {{{NO_IDENTIFIER_NOTE} with the tools.}},\n}}\n"
+    ).entries
+    assert identifier_problems(noted) == []
+
+
+def brief_link_url() -> str:
+    """The URL inside the brief_link substitution of _config.yml."""
+    import yaml
+
+    config = yaml.safe_load(_read(CONFIG))
+    subs = (config.get("parse") or {}).get("myst_substitutions") or {}
+    link = subs.get("brief_link")
+    if not link:
+        pytest.fail("_config.yml: parse.myst_substitutions.brief_link is missing")
+    match = re.fullmatch(r"\[[^\]]+\]\((https?://[^)\s]+)\)", link.strip())
+    if not match:
+        pytest.fail(f"_config.yml: brief_link {link!r} is not a single Markdown link")
+    return match.group(1)
+
+
+def test_brief_link_matches_the_brief_entry():
+    entry = bib_entries().get(BRIEF_KEY)
+    assert entry is not None
+    assert entry.fields.get("url") == brief_link_url(), (
+        "references.bib's gorenburg2020 url and _config.yml's brief_link differ: change both together"
+    )
 
 
 def test_brief_entry_exists():
