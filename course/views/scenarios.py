@@ -33,6 +33,7 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
+from course import scales
 from course.charts import PALETTE, ChartError, Figure, check_columns, text_panel
 from course.widgets import InputError, LiveView, live, message_html, parse_number, parse_probability
 
@@ -71,9 +72,10 @@ IMPACT_MIN, IMPACT_MAX = min(IMPACT_SCALE), max(IMPACT_SCALE)
 
 #: The course's translation of the brief's words into numbers, used as the
 #: live tool's starting values. A teaching convention, not the brief's: the
-#: brief gives only the words "low", "medium" and "high".
-COURSE_PROBABILITY: dict[str, float] = {"low": 0.1, "medium": 0.4, "high": 0.7}
-COURSE_IMPACT: dict[str, int] = {"low": 1, "medium": 3, "high": 5}
+#: brief gives only the words "low", "medium" and "high". Shared with chapter 8
+#: through course.scales, so the two chapters use the same numbers.
+COURSE_PROBABILITY: Mapping[str, float] = scales.PROBABILITY
+COURSE_IMPACT: Mapping[str, int] = scales.IMPACT
 
 #: Which rows the learner rates: label -> selector name.
 SUBSETS: dict[str, str] = {

@@ -28,6 +28,7 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
+from course import scales
 from course.tables import Table, table
 from course.validation import ChartError
 from course.validation import check_columns as _check_columns
@@ -78,8 +79,9 @@ OUTCOMES: dict[str, tuple[str, str, str]] = {
 
 #: The course's mapping of the brief's verbal probability levels to numbers.
 #: The brief gives words only ("high", "medium", "low"; the low-probability
-#: cases are called highly unlikely); the numbers are the course's choice.
-BRIEF_LEVELS: dict[str, float] = {"high": 0.7, "medium": 0.5, "low": 0.1}
+#: cases are called highly unlikely); the numbers are the course's choice,
+#: shared with chapter 6 through course.scales.
+BRIEF_LEVELS: Mapping[str, float] = scales.PROBABILITY
 
 #: Confidence levels of the developments table, weakest first.
 CONFIDENCE_ORDER = ("low", "medium", "high")
