@@ -63,10 +63,28 @@ PRESS_CORRECTIONS = {
     },
 }
 
+# Years after the reference compilation (2008-2024), added for issue 19 so the table
+# covers the year the course's record (developments D49) reports.
+PRESS_ADDITIONS = [
+    {
+        "year": 2025,
+        "total_trade_usd_bn": 228.105,
+        "china_exports_to_russia_usd_bn": None,
+        "china_imports_from_russia_usd_bn": None,
+        "reported_by": "TASS",
+        "source_url": "https://tass.com/economy/2071285",
+        "note": (
+            "China's customs, January 2026: -6.9% (Russia's trade representative in China to TASS). Reuters"
+            " reported China's exports -9.9% and imports -3.4% but no dollar values, so the parts are left empty."
+        ),
+    },
+]
+
 
 def trade():
     cow = pd.read_csv(REF / "trade_ru_cn_cow_1992_2014.csv")
     press = pd.read_csv(REF / "trade_ru_cn_gacc_press_2008_2024.csv")
+    press = pd.concat([press, pd.DataFrame(PRESS_ADDITIONS)], ignore_index=True)
     rows = []
     for _, x in cow.iterrows():
         rows.append(

@@ -189,11 +189,11 @@ TRADE = {
     "name": "trade",
     "path": "trade.csv",
     **CSV,
-    "title": "Russia-China bilateral trade, 1992-2024",
+    "title": "Russia-China bilateral trade, 1992-2025",
     "description": (
         "One row per year and kind of source: Correlates of War dyadic trade (importer-reported flows) for"
         " 1992-2014 and Chinese customs (GACC) annual totals as reported by news agencies for 2008 and"
-        " 2014-2024. The two bases differ; do not join them into one line without saying so."
+        " 2014-2025. The two bases differ; do not join them into one line without saying so."
     ),
     "sources": [
         {
@@ -217,7 +217,7 @@ TRADE = {
     ),
     "licenses": [LIC_COW, LIC_PRESS],
     "retrieved": RETRIEVED,
-    "coverage": "COW 1992-2014; press 2008 and 2014-2024",
+    "coverage": "COW 1992-2014; press 2008 and 2014-2025",
     "caveats": [
         (
             "source_type says whether a row is a dataset value (COW) or a figure reported in the press"
