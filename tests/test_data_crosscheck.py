@@ -1,7 +1,7 @@
 """Cross-table consistency of the data package (issue 19, items 4-7).
 
 The close reading found the tables disagreeing with each other and with their
-own sums: an exercise the developments table described but the exercises
+own sums: an exercise the developments table described but the drills
 table lacked (Northern/Interaction-2024), a drill dated a day apart in two
 tables (Marine Security Belt 2024), a district total that was not the sum of
 its parts (FEFD 2010), a trade total that did not match its components. Each
@@ -9,14 +9,14 @@ check below is a function of a data folder, so the tests can also run it on a
 broken copy and watch it fail.
 
 Checks
-- developments -> exercises: every id in ``exercise_ids`` exists; the row is
+- developments -> drills: every id in ``drill_ids`` exists; the row is
   dated by its first linked exercise, with the same precision; day ranges in
   the event text ("(21–27 December)", "from 11 to 15 March") are the linked
   exercise's dates; an ordinal before "joint" ("the ninth joint strategic air
   patrol") is the number of a linked exercise; an event that names an
   exercise series is linked, unless it is listed in OUT_OF_SCOPE with the
   reason data/developments_notes.md gives;
-- exercises: numbered series ("no.N") are numbered 1, 2, 3 ... in date order;
+- drills: numbered series ("no.N") are numbered 1, 2, 3 ... in date order;
 - trade: press rows with both parts add up to the total; rows flagged
   ``derived`` or ``inconsistent`` say why in ``note``; totals the developments
   table quotes for a year ("Chinese customs reported 2024 trade ... US$244.8
@@ -74,7 +74,7 @@ EXERCISE_WORDS = re.compile(
     re.I,
 )
 
-# Events that name a patrol or exercise on purpose left out of the exercises
+# Events that name a patrol or exercise on purpose left out of the drills
 # table, each with the reason data/developments_notes.md gives (checked there).
 OUT_OF_SCOPE: dict[str, str] = {
     "D39": "coast-guard patrol: the coast guards are not the armed forces, so not a military exercise",
@@ -93,16 +93,16 @@ COMPOSITIONS: dict[str, tuple[str, ...]] = {
 
 # --------------------------------------------------------------------------- helpers
 def _links(dev: pd.DataFrame) -> pd.Series:
-    return dev["exercise_ids"].fillna("").map(lambda s: [x for x in s.split(";") if x])
+    return dev["drill_ids"].fillna("").map(lambda s: [x for x in s.split(";") if x])
 
 
 def exercise_link_problems(d: Path | None = None) -> list[str]:
-    dev, ex = data.load("developments", d), data.load("exercises", d).set_index("id")
+    dev, ex = data.load("developments", d), data.load("drills", d).set_index("id")
     problems = []
     for (_, row), ids in zip(dev.iterrows(), _links(dev)):
         missing = [i for i in ids if i not in ex.index]
         if missing:
-            problems.append(f"{row.event_id}: exercise_ids {missing} not in the exercises table")
+            problems.append(f"{row.event_id}: drill_ids {missing} not in the drills table")
             continue
         if not ids:
             continue
@@ -127,7 +127,7 @@ def _ranges(text: str) -> list[tuple[int, int, int]]:
 
 
 def date_range_problems(d: Path | None = None) -> list[str]:
-    dev, ex = data.load("developments", d), data.load("exercises", d).set_index("id")
+    dev, ex = data.load("developments", d), data.load("drills", d).set_index("id")
     problems = []
     for (_, row), ids in zip(dev.iterrows(), _links(dev)):
         spans = {
@@ -152,7 +152,7 @@ def _number(name: str) -> int | None:
 
 
 def ordinal_problems(d: Path | None = None) -> list[str]:
-    dev, ex = data.load("developments", d), data.load("exercises", d).set_index("id")
+    dev, ex = data.load("developments", d), data.load("drills", d).set_index("id")
     problems = []
     for (_, row), ids in zip(dev.iterrows(), _links(dev)):
         if not ids:  # unlinked rows: the mentions check speaks for them
@@ -162,7 +162,7 @@ def ordinal_problems(d: Path | None = None) -> list[str]:
             n = ORDINALS[m[1].lower()]
             if n not in numbers:
                 problems.append(
-                    f"{row.event_id}: the text says '{m[0]}' but the linked exercises are numbered"
+                    f"{row.event_id}: the text says '{m[0]}' but the linked drills are numbered"
                     f" {sorted(numbers) or 'nothing'}"
                 )
     return problems
@@ -177,14 +177,14 @@ def unlinked_mention_problems(d: Path | None = None) -> list[str]:
         hit = EXERCISE_WORDS.search(row.event)
         if hit:
             problems.append(
-                f"{row.event_id}: names an exercise ('{hit[0]}') but links none: add it to the exercises"
-                " table and to exercise_ids, or list the row in OUT_OF_SCOPE with the notes' reason"
+                f"{row.event_id}: names an exercise ('{hit[0]}') but links none: add it to the drills"
+                " table and to drill_ids, or list the row in OUT_OF_SCOPE with the notes' reason"
             )
     return problems
 
 
 def numbering_problems(d: Path | None = None) -> list[str]:
-    ex = data.load("exercises", d)
+    ex = data.load("drills", d)
     ex = ex.assign(n=ex["name"].map(_number)).dropna(subset=["n"]).sort_values("start_date")
     problems = []
     for series, group in ex.groupby("series"):
@@ -313,8 +313,8 @@ def _event(d: Path, event_id: str) -> str:
 BREAKS = [
     # (check, table, key column, key, column, new value or callable(old text) -> new text, expected message)
     ("links", "developments.csv", "event_id", "D32", "date", "2024-03-12", "first exercise MSB2024 starts"),
-    ("links", "developments.csv", "event_id", "D37", "exercise_ids", "NI2024;OC2025", "not in the exercises"),
-    ("ranges", "exercises.csv", "id", "MSB2024", "end_date", "2024-03-16", "11–15 of month 3"),
+    ("links", "developments.csv", "event_id", "D37", "drill_ids", "NI2024;OC2025", "not in the drills"),
+    ("ranges", "drills.csv", "id", "MSB2024", "end_date", "2024-03-16", "11–15 of month 3"),
     (
         "ordinals",
         "developments.csv",
@@ -324,10 +324,10 @@ BREAKS = [
         lambda s: s.replace("ninth", "eighth"),
         "eighth",
     ),
-    ("mentions", "developments.csv", "event_id", "D26", "exercise_ids", "", "names an exercise"),
+    ("mentions", "developments.csv", "event_id", "D26", "drill_ids", "", "names an exercise"),
     (
         "numbering",
-        "exercises.csv",
+        "drills.csv",
         "id",
         "AP2024b",
         "name",

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from course import scales
-from course.views import record, scenarios
+from course.views import scenarios, testing_the_brief
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,7 +40,7 @@ def literal_mappings(text: str) -> list[str]:
 
 def test_both_chapters_use_the_shared_mapping():
     assert scenarios.COURSE_PROBABILITY is scales.PROBABILITY, "chapter 6's views define their own mapping"
-    assert record.BRIEF_LEVELS is scales.PROBABILITY, "chapter 8's views define their own mapping"
+    assert testing_the_brief.BRIEF_LEVELS is scales.PROBABILITY, "chapter 8's views define their own mapping"
 
 
 def test_shared_mapping_is_an_ordered_probability_scale():

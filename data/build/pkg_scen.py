@@ -159,11 +159,11 @@ DEVELOPMENTS = {
                 ordered=False,
             ),
             F(
-                "exercise_ids",
+                "drill_ids",
                 "string",
                 (
-                    "Rows of the exercises table that the event reports, separated by ';'; empty if none. A"
-                    " row that reports exercises is dated by the first of them (same start date and"
+                    "Rows of the drills table that the event reports, separated by ';'; empty if none. A"
+                    " row that reports drills is dated by the first of them (same start date and"
                     " precision)."
                 ),
                 pattern=r"[A-Z]{1,3}\d{4}[a-z]?(;[A-Z]{1,3}\d{4}[a-z]?)*",
