@@ -31,6 +31,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from course import prose
 from course.charts import (
     PALETTE,
     YEAR_HI,
@@ -53,6 +54,7 @@ __all__ = [
     "counts_by_period",
     "first_year_by_series",
     "drills_explorer",
+    "prose_numbers",
 ]
 
 #: The data's ``domain`` vocabulary -> the five groups the chapter uses.
@@ -260,6 +262,77 @@ def first_year_by_series(drills: pd.DataFrame) -> pd.DataFrame:
         .rename_axis("Series")
         .reset_index()
     )
+
+
+def prose_numbers(drills: pd.DataFrame) -> dict[str, str | int]:
+    """The figures chapter 4's prose quotes, computed from the drills table (for glue).
+
+    Counts and first years by domain and period, the places and years of the
+    new waters, and the years each series ran, worded by
+    :func:`course.prose.years_phrase` so that no sentence says "every year"
+    unless the table does.
+    """
+    df = prepare(drills)
+    early, late = PERIODS[0], PERIODS[-1]
+    upto = df[df["year"] <= early[1]]
+    recent = df[df["year"].between(late[0], late[1])]
+    ground = upto[upto["domain_group"] == "Ground"]
+
+    def years(series: str) -> list[int]:
+        return sorted(df.loc[df["series_group"] == series, "year"])
+
+    naval = df[df["domain_group"] == "Naval"]
+    joint_sea, air, iran = (
+        years("Joint Sea"),
+        years("Joint air patrols"),
+        years("Marine Security Belt (with Iran)"),
+    )
+    naval_patrols = years("Joint naval patrols")
+    per_year_air = pd.Series(air).value_counts()
+    most_air = int(per_year_air.max())
+    iran_first = df[df["series_group"] == "Marine Security Belt (with Iran)"]["start_date"].min()
+    med = naval[naval["location"].astype(str).str.contains("Mediterranean") & ~naval["has_point"]]
+    if med.empty or not iran:
+        raise ChartError(
+            "The drills table has no Mediterranean drill or no drill with Iran: the prose needs both."
+        )
+    resumed = min(y for y in iran if y >= late[0]) if max(iran) >= late[0] else None
+    after_brief = [y for y in iran if resumed is not None and y > resumed]
+    return {
+        "ground_to_2014": len(ground),
+        "total_to_2014": len(upto),
+        "pm_to_2014": int((ground["series_group"] == "Peace Mission").sum()),
+        "naval_first": int(naval["year"].min()),
+        "air_first": air[0],
+        "naval_air_recent": int(recent["domain_group"].isin(["Naval", "Air"]).sum()),
+        "total_recent": len(recent),
+        "rate_early": f"{len(upto) / (early[1] - early[0] + 1):.1f}",
+        "rate_brief": f"{df['year'].between(PERIODS[1][0], PERIODS[1][1]).sum() / 5:.1f}",
+        "rate_recent": f"{len(recent) / (late[1] - late[0] + 1):.1f}",
+        "baltic_year": int(naval.loc[naval["location"].astype(str).str.contains("Baltic"), "year"].min()),
+        "zhanjiang_first": int(
+            naval.loc[naval["point_name"].astype(str).str.contains("Zhanjiang"), "year"].min()
+        ),
+        "zhanjiang_years": prose.years_phrase(
+            naval.loc[naval["point_name"].astype(str).str.contains("Zhanjiang"), "year"]
+        ),
+        "med_month": med["start_date"].min().strftime("%B %Y"),
+        "iran_first": iran[0],
+        "iran_first_month": iran_first.strftime("%B %Y"),
+        "iran_years": prose.years_phrase(iran),
+        "iran_count": len(iran),
+        "iran_resumed": resumed if resumed is not None else "not since the brief",
+        "iran_after": prose.years_phrase(after_brief) if after_brief else "no later year",
+        "air_gap": prose.number_word(air[0] - joint_sea[0]),
+        "js_first": joint_sea[0],
+        "air_years": prose.years_phrase(air),
+        "air_count": len(air),
+        "air_most": prose.number_word(most_air),
+        "air_most_years": prose.years_phrase(per_year_air[per_year_air == most_air].index),
+        "naval_patrol_first": naval_patrols[0],
+        "naval_patrol_count": len(naval_patrols),
+        "naval_patrol_years": prose.years_phrase(naval_patrols),
+    }
 
 
 # --------------------------------------------------------------------------- geography
