@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from course import prose
 from course.charts import PALETTE, YEAR_HI, YEAR_LO, ChartError, Figure, check_columns, year_range
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "coverage",
     "period_means",
     "dashboard",
+    "prose_numbers",
 ]
 
 #: First year of "since 2014": the brief dates the acceleration from the 2014
@@ -339,6 +341,53 @@ def period_means(long: pd.DataFrame, start: int | None = None, end: int | None =
         .reset_index()
     )
     return out
+
+
+def prose_numbers(long: pd.DataFrame, trade: pd.DataFrame, vetoes: pd.DataFrame) -> dict[str, str | int]:
+    """The figures chapter 1's prose quotes, computed from the data (for glue).
+
+    Ratios of the means since and before 2014, the window every indicator
+    covers and the means within it, the peak year of arms deliveries, the
+    joint vetoes since 2014 and how many concerned Syria, and the press trade
+    series since 2020: the years each set a record, the last year reported,
+    its change on the year before and the previous fall.
+    """
+    means = period_means(long).set_index(["indicator", "period"])["mean"]
+    spans = long.groupby("indicator")["year"].agg(["min", "max"])
+    first, last = int(spans["min"].max()), int(spans["max"].min())
+    window = period_means(long, first, last).set_index(["indicator", "period"])["mean"]
+    arms = long[(long["indicator"] == "arms")].set_index("year")["value"]
+    joint = vetoes[vetoes["joint_russia_china"] & (vetoes["date"].dt.year >= PIVOT_YEAR)]
+    press = trade[trade["source_type"] == "press"].set_index("year")["total_trade_usd_bn"].sort_index()
+    records = [int(y) for y, v in press.items() if v > press[press.index < y].max()]
+    recent_records = [y for y in records if y >= 2020]
+    falls = [int(y) for y, v in press.items() if y - 1 in press.index and v < press[y - 1]]
+    final = int(press.index.max())
+    change = press[final] / press[final - 1] - 1
+    if not recent_records or not falls:
+        raise ChartError("The trade table has no record year since 2020 or no fall: the prose needs both.")
+    return {
+        "drills_ratio": f"{means['drills', 'since'] / means['drills', 'before']:.1f}",
+        "vetoes_ratio": f"{means['vetoes', 'since'] / means['vetoes', 'before']:.1f}",
+        "arms_before": f"{means['arms', 'before']:,.0f}",
+        "arms_since": f"{means['arms', 'since']:,.0f}",
+        "arms_peak_year": int(arms.idxmax()),
+        "voting_before": f"{means['voting', 'before']:.0f}",
+        "voting_since": f"{means['voting', 'since']:.0f}",
+        "common_first": first,
+        "common_last": last,
+        "voting_before_window": f"{window['voting', 'before']:.1f}",
+        "voting_since_window": f"{window['voting', 'since']:.1f}",
+        "joint_vetoes_since": len(joint),
+        "joint_vetoes_syria": int((joint["topic"] == "Syria").sum()),
+        "veto_list_end": vetoes["date"].max().strftime("%-d %B %Y"),
+        "trade_record_years": prose.years_phrase(recent_records),
+        "trade_final_year": final,
+        "trade_final": f"{press[final]:,.1f}",
+        "trade_final_change": f"{abs(change) * 100:.0f}",
+        "trade_final_direction": "less" if change < 0 else "more",
+        "trade_previous_fall": max(y for y in falls if y < final) if change < 0 else falls[-1],
+    }
 
 
 # --------------------------------------------------------------------------- dashboard
