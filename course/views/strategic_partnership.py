@@ -41,6 +41,7 @@ __all__ = [
     "composite",
     "scorecard_means",
     "weight_grid",
+    "prose_numbers",
     "single_indicator_means",
     "scorecard",
 ]
@@ -178,6 +179,61 @@ def single_indicator_means(norm: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _join(words: list[str]) -> str:
+    return " and ".join(words) if len(words) < 3 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+#: Short names of the scorecard's indicators in running text.
+PROSE_NAMES = {
+    "arms": "arms deliveries",
+    "drills": "joint exercises",
+    "voting": "UN voting agreement",
+    "trade": "trade",
+}
+
+
+def prose_numbers(
+    norm: pd.DataFrame, drills: pd.DataFrame, transfers: pd.DataFrame, un_voting: pd.DataFrame
+) -> dict[str, str | int]:
+    """The figures chapter 2's prose quotes, computed from the data (for glue).
+
+    The scorecard's common years and what bounds them, the weight range, the
+    share of weightings in which the index rises, which indicators rise or
+    fall on their own, and UN voting agreement over all the years its table
+    covers (the window chapter 1's dashboard uses).
+    """
+    first, last = int(norm["year"].min()), int(norm["year"].max())
+    grid = weight_grid(norm)
+    equal = scorecard_means(norm, {k: 1 for k in SCORE_INDICATORS})
+    alone = {k: scorecard_means(norm, {k: 1})["rises"] for k in SCORE_INDICATORS}
+    rising = [PROSE_NAMES[k] for k, up in alone.items() if up]
+    falling = [PROSE_NAMES[k] for k, up in alone.items() if not up]
+    if not rising or not falling:
+        raise ChartError(
+            "Every scorecard indicator moves the same way: the chapter's text assumes they differ."
+        )
+    voting = _voting(un_voting).set_index("year")["value"]
+    before, since = voting[voting.index < PIVOT_YEAR].mean(), voting[voting.index >= PIVOT_YEAR].mean()
+    return {
+        "sc_first": first,
+        "sc_last": last,
+        "sc_before_last": PIVOT_YEAR - 1,
+        "drills_first": int(pd.to_datetime(drills["start_date"]).dt.year.min()),
+        "arms_last": int(transfers["year"].max()),
+        "max_weight": MAX_WEIGHT,
+        "equal_before": f"{equal['before']:.1f}",
+        "equal_since": f"{equal['since']:.1f}",
+        "rises_share": f"{grid['rises'].mean():.0%}",
+        "rises_n": int(grid["rises"].sum()),
+        "grid_n": len(grid),
+        "rising": _join(rising),
+        "falling": _join(falling),
+        "voting_first": int(voting.index.min()),
+        "voting_last": int(voting.index.max()),
+        "voting_full_direction": "more" if since > before else "less",
+    }
 
 
 def scorecard(
