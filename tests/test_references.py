@@ -393,6 +393,27 @@ def test_glossary_terms_are_unique_and_defined():
     assert not bad, f"glossary terms with characters Sphinx treats specially: {bad}"
 
 
+def glossary_sort_key(term: str) -> str:
+    """How the glossary orders its entries: accents and case ignored (as Sphinx's :sorted:)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", term).encode("ascii", "ignore").decode().lower()
+
+
+def out_of_order(terms: list[str]) -> list[str]:
+    return [
+        f"{a!r} before {b!r}" for a, b in zip(terms, terms[1:]) if glossary_sort_key(a) > glossary_sort_key(b)
+    ]
+
+
+def test_glossary_source_is_alphabetical():
+    """The page promises alphabetical order; Sphinx sorts the output, so keep the source sorted too
+    (issue 19, item 8: entries had been appended after 'wedge strategy')."""
+    firsts = [names[0] for names, _ in glossary_entries(_read(GLOSSARY))]
+    assert not out_of_order(firsts), "glossary entries out of order: " + "; ".join(out_of_order(firsts))
+    assert out_of_order(["wedge strategy", "bandwagoning"]) == ["'wedge strategy' before 'bandwagoning'"]
+
+
 def test_glossary_header_comment_lists_exactly_the_terms():
     text = _read(GLOSSARY)
     listed = glossary_comment_terms(text)

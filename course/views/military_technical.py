@@ -31,7 +31,15 @@ from course.charts import (
 )
 from course.widgets import InputError, LiveView, live, message_html, parse_year_range
 
-__all__ = ["ERAS", "MEASURES", "explorer", "compare_periods", "period_table_html", "period_tool"]
+__all__ = [
+    "ERAS",
+    "MEASURES",
+    "explorer",
+    "compare_periods",
+    "period_table_html",
+    "period_tool",
+    "prose_numbers",
+]
 
 #: The brief's periods (Gorenburg 2020, "Military Technical Cooperation"),
 #: as year ranges chosen by the course to shade the chart. The brief gives the
@@ -403,3 +411,57 @@ def period_tool(transfers: pd.DataFrame) -> LiveView:
     box = w.VBox([slider_a, slider_b, measure, result])
     static = period_table_html(compare_periods(transfers, *defaults), defaults[2])
     return live(box, static, title="Compare two periods")
+
+
+# --------------------------------------------------------------------------- numbers for the prose
+def _ordered(deals: pd.DataFrame, designation: str, year: int) -> int:
+    rows = deals[(deals["designation"] == designation) & (deals["order_year"] == year)]
+    if len(rows) != 1:
+        raise ChartError(f"Expected one {designation} deal ordered in {year}, found {len(rows)}.")
+    return int(rows["number_ordered"].iloc[0])
+
+
+def prose_numbers(transfers: pd.DataFrame, deals: pd.DataFrame) -> dict[str, str | int]:
+    """The figures chapter 3's prose quotes, computed from the SIPRI tables (for glue).
+
+    The seven-year window with the largest deliveries and its share of all
+    deliveries since 1992; 2007 against 2006; 2010-2016 against the peak; the
+    highest year after 2006; how often Russia supplied most of China's imports;
+    China's share of Russia's exports early in the 2000s and the 2010s; the
+    numbers ordered in the deals the text names; 2021 deliveries in this release.
+    """
+    _validate_transfers(transfers)
+    t = transfers[transfers["year"] >= 1992].set_index("year")
+    tiv = t["russia_to_china_tiv_mn"].astype(float)
+    window = tiv.rolling(7).sum()
+    peak_last = int(window.idxmax())
+    peak_first = peak_last - 6
+    peak = tiv.loc[peak_first:peak_last]
+    low = tiv.loc[2010:2016]
+    after = tiv.loc[peak_last + 1 :]
+    share_cn = t["share_of_china_imports_pct"]
+    share_ru = t["share_of_russia_exports_pct"]
+    last = int(t.index.max())
+    return {
+        "peak_first": peak_first,
+        "peak_last": peak_last,
+        "peak_share": f"{peak.sum() / tiv.sum():.0%}",
+        "first_year": int(t.index.min()),
+        "last_year": last,
+        "drop_2007": f"{tiv[2007] / tiv[2006]:.0%}",
+        "low_vs_peak": f"{low.mean() / peak.mean():.0%}",
+        "revival_year": int(after.idxmax()),
+        "majority_years": int((share_cn > 50).sum()),
+        "all_years": len(share_cn),
+        "ru_share_early": f"{share_ru.loc[2000:2004].mean():.0f}",
+        "ru_share_2010s": f"{share_ru.loc[2010:2014].mean():.0f}",
+        "su27_kits": _ordered(deals, "Su-27S", 1996),
+        "su35_ordered": _ordered(deals, "Su-35S", 2015),
+        "s400_ordered": _ordered(deals, "S-400 Triumf", 2015),
+        "tiv_2021": f"{tiv[last]:,.0f}" if last == 2021 else f"{tiv.get(2021, float('nan')):,.0f}",
+        "lower_years": " and ".join(str(y) for y in tiv.loc[last - 1 :].index),
+        "higher_years": " and ".join(str(y) for y in tiv.loc[last - 3 : last - 2].index),
+        "recent_lower": "lower"
+        if tiv.loc[last - 1 :].max() < tiv.loc[last - 3 : last - 2].min()
+        else "not all lower",
+    }
