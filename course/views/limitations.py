@@ -22,6 +22,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from course import prose
 from course.charts import (
     ACTOR_COLOURS,
     PALETTE,
@@ -41,6 +42,7 @@ __all__ = [
     "crossing_years",
     "trade_explorer",
     "population_benchmarks",
+    "prose_numbers",
 ]
 
 #: Menu label -> (column in military_spending_gdp, unit of the underlying values).
@@ -424,3 +426,55 @@ def population_benchmarks(population: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- numbers for the prose
+def prose_numbers(
+    spending: pd.DataFrame, trade: pd.DataFrame, population: pd.DataFrame
+) -> dict[str, str | int]:
+    """The figures chapter 5's prose quotes, computed from the data (for glue).
+
+    When China's GDP passed Russia's and the GDP ratio in 2019 (the last year
+    the brief could see); the year the constant-dollar spending ratio peaked
+    and its values then and in the last year; the population ratio and changes
+    of the census benchmarks; when China's trade overtook Russia's with each
+    Central Asian state, and Kazakhstan's path.
+    """
+    ratios = ratio_table(spending).pivot(index="year", columns="measure", values="ratio")
+    gdp = ratios["GDP (current US$)"].dropna()
+    milk = ratios["Military spending (constant 2023 US$)"].dropna()
+    passed = gdp[gdp > 1]
+    bench = population_benchmarks(population).set_index("Area")
+    fefd, northeast = bench.iloc[0], bench.iloc[1]
+    ratio_then = northeast["Population then"] / fefd["Population then"]
+    ratio_later = northeast["Population later"] / fefd["Population later"]
+    cross = crossing_years(trade).set_index("country")
+    states = cross.drop(index=ALL_FIVE)
+    last_year = int(states["last_year"].max())
+    kz = cross.loc["Kazakhstan"]
+    if passed.empty or kz.isna().any():
+        raise ChartError("The data lack the GDP crossing or Kazakhstan's trade crossing the prose needs.")
+    return {
+        "gdp_passed": int(passed.index.min()),
+        "gdp_ratio_2019": f"{gdp[2019]:.1f}",
+        "milk_peak_year": int(milk.idxmax()),
+        "milk_peak": f"{milk.max():.1f}",
+        "milk_last_year": int(milk.index.max()),
+        "milk_last": f"{milk.iloc[-1]:.1f}",
+        "pop_ratio_low": f"{min(ratio_then, ratio_later):.1f}",
+        "pop_ratio_then": f"{ratio_then:.1f}",
+        "pop_ratio_later": f"{ratio_later:.1f}",
+        "fefd_change": f"{fefd['Change (%)']:+.1f}",
+        "northeast_change": f"{northeast['Change (%)']:+.1f}",
+        "ca_last_year": last_year,
+        "ca_states_ahead": prose.number_word(int((states["stayed_ahead_from"].notna()).sum())),
+        "ca_states": prose.number_word(len(states)),
+        "ca_median_first": int(states["first_china_ahead"].median()),
+        "ca_by_median": prose.number_word(
+            int((states["first_china_ahead"] <= states["first_china_ahead"].median()).sum())
+        ),
+        "kz_first": int(kz["first_china_ahead"]),
+        "kz_stayed": int(kz["stayed_ahead_from"]),
+        "kz_behind": int(kz["stayed_ahead_from"]) - 1,
+        "ca_gap_to_brief": prose.number_word(2020 - last_year),
+    }
