@@ -54,6 +54,7 @@ __all__ = [
     "results_html",
     "ratings_chart",
     "rating_tool",
+    "prose_numbers",
 ]
 
 #: The brief's three levels, in order.
@@ -819,3 +820,37 @@ def rating_tool(scenarios: pd.DataFrame) -> LiveView:
         " update.</p>" + last["html"] + last["figure"].to_html()
     )
     return live(box, static, title="Rate the scenarios yourself")
+
+
+# --------------------------------------------------------------------------- numbers for the prose
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def prose_numbers(scenarios: pd.DataFrame) -> dict[str, str | int]:
+    """The figures chapter 6's prose quotes, from course.scales and the scenarios table (for glue).
+
+    The course's translation of the brief's words (shared with chapter 8), the
+    impact scale, the worked example of an expected impact, the starting
+    state's leader, and the probability above which the high-impact scenario
+    would overtake it.
+    """
+    p, i = COURSE_PROBABILITY, COURSE_IMPACT
+    start = expected_impact(starting_ratings(scenarios, "scenarios")).set_index("scenario_id")
+    leader = start["expected_impact"].idxmax()
+    s3 = start.loc["S3"]
+    threshold = start.at[leader, "expected_impact"] / s3["impact"]
+    return {
+        "p_low": _num(p["low"]),
+        "p_medium": _num(p["medium"]),
+        "p_high": _num(p["high"]),
+        "i_low": i["low"],
+        "i_medium": i["medium"],
+        "i_high": i["high"],
+        "impact_scale": ", ".join(f"{k} {v}" for k, v in IMPACT_SCALE.items()),
+        "impact_max": IMPACT_MAX,
+        "example_expected": _num(p["medium"] * i["medium"]),
+        "leader": str(leader),
+        "leader_expected": _num(start.at[leader, "expected_impact"]),
+        "s3_threshold": f"{threshold:.2f}",
+    }
