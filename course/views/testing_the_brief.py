@@ -28,7 +28,7 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from course import scales
+from course import prose, scales
 from course.tables import Table, table
 from course.validation import ChartError
 from course.validation import check_columns as _check_columns
@@ -55,6 +55,7 @@ __all__ = [
     "baseline_forecasts",
     "compare_with_baselines",
     "scorer",
+    "prose_numbers",
 ]
 
 #: The brief's headline judgements as the ``claim`` column codes them, with the
@@ -715,3 +716,47 @@ def scorer(outcomes: pd.DataFrame) -> LiveView:
     widget = w.VBox([*boxes.values(), result])
     widget.boxes = boxes  # for tests and for readers who want to fill it from code
     return live(widget, _starting_html(outcomes), title="Score your 2020 forecasts")
+
+
+# --------------------------------------------------------------------------- numbers for the prose
+def prose_numbers(
+    developments: pd.DataFrame, drills: pd.DataFrame, trade: pd.DataFrame
+) -> dict[str, str | int]:
+    """The figures chapter 8's prose quotes, computed from the data (for glue).
+
+    How long after mid-2020 the record runs; the years with joint exercises or
+    patrols, and with drills with Iran, since 2020 (worded by
+    :func:`course.prose.years_phrase`, so a pattern is never overstated); the
+    press trade series (record years, 2020 to the last record, the last year
+    and its change); and the course's numbers for the brief's words
+    (course.scales, shared with chapter 6).
+    """
+    end = data_date(developments)
+    years_after = (end - pd.Timestamp("2020-07-01")).days / 365.25
+    d = drills.assign(year=pd.to_datetime(drills["start_date"]).dt.year)
+    since = d[d["year"] >= 2020]
+    iran = sorted(set(since.loc[since["series"].astype(str).str.contains("Security Belt"), "year"]))
+    press = trade[trade["source_type"] == "press"].set_index("year")["total_trade_usd_bn"].sort_index()
+    records = [int(y) for y, v in press.items() if y >= 2021 and v > press[press.index < y].max()]
+    final = int(press.index.max())
+    change = press[final] / press[final - 1] - 1
+    falls = [int(y) for y, v in press.items() if y - 1 in press.index and v < press[y - 1] and y < final]
+    if not iran or not records or not falls:
+        raise InputError("The drills or trade tables lack what chapter 8's text describes.")
+    p = BRIEF_LEVELS
+    return {
+        "years_after_brief": f"{years_after:.1f}",
+        "drill_years": prose.years_phrase(since["year"]),
+        "iran_years_since": prose.years_phrase(iran),
+        "trade_records": prose.years_phrase(records),
+        "trade_last_record": records[-1],
+        "trade_growth_2020": f"{press[records[-1]] / press[2020]:.1f}",
+        "trade_final_year": final,
+        "trade_final": f"{press[final]:,.1f}",
+        "trade_final_change": f"{abs(change) * 100:.0f}",
+        "trade_final_direction": "below" if change < 0 else "above",
+        "trade_previous_fall": max(falls),
+        "p_high": f"{p['high']:g}",
+        "p_medium": f"{p['medium']:g}",
+        "p_low": f"{p['low']:g}",
+    }
