@@ -49,6 +49,7 @@ __all__ = [
     "wedge_questions",
     "wedge_quiz",
     "threat_map",
+    "prose_numbers",
 ]
 
 CHAPTER = "07_us_response"
@@ -442,3 +443,23 @@ def threat_map(actions: pd.DataFrame | None = None) -> Figure:
             "Control: a menu that highlights one action and shows the brief's reasoning under the grid."
         ),
     )
+
+
+# --------------------------------------------------------------------------- numbers for the prose
+def prose_numbers(actions: pd.DataFrame, developments: pd.DataFrame) -> dict[str, str | int]:
+    """The figures chapter 7's prose quotes (for glue): the sorting list and the record.
+
+    How many actions the sorting exercise has, how many come from the brief and
+    how many the course added, how many the teaching model sorts as the brief
+    does, and how many developments bear on the claim that US pressure pushes
+    the two together.
+    """
+    check_columns(actions, ["origin", "bin", "model_bin"], "The sorting exercise's table")
+    check_columns(developments, ["claim"], "The developments table")
+    return {
+        "n_actions": len(actions),
+        "n_brief_actions": int((actions["origin"] == "brief").sum()),
+        "n_course_actions": int((actions["origin"] == "course").sum()),
+        "model_agrees": int((actions["model_bin"] == actions["bin"]).sum()),
+        "n_pressure": int((developments["claim"] == "us-pressure").sum()),
+    }
