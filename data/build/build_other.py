@@ -75,7 +75,8 @@ PRESS_ADDITIONS = [
         "source_url": "https://tass.com/economy/2071285",
         "note": (
             "China's customs, January 2026: -6.9% (Russia's trade representative in China to TASS). Reuters"
-            " reported China's exports -9.9% and imports -3.4% but no dollar values, so the parts are left empty."
+            " reported China's exports -9.9% and imports -3.4% but no dollar values, so the parts are left"
+            " empty."
         ),
     },
 ]
