@@ -25,6 +25,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from course.answers import Described
+
 __all__ = [
     "Hint",
     "describe",
@@ -61,6 +63,8 @@ def describe(value: Any) -> str:
     """A short, learner-friendly description of ``value`` ("text ('2005')", "a DataFrame ...")."""
     if value is None:
         return "None"
+    if isinstance(value, Described):
+        return value.text
     if value is Ellipsis:
         return "the placeholder ..."
     if _is_missing_scalar(value):
@@ -91,7 +95,13 @@ def describe(value: Any) -> str:
 
 
 def require_answer(value: Any, name: str) -> None:
-    """Raise :class:`Hint` if ``value`` is still the placeholder or ``None``."""
+    """Raise :class:`Hint` if ``value`` is still the placeholder, ``None``, or not a plain value."""
+    if isinstance(value, Described):
+        raise Hint(
+            f"{name} is {value.text}. The grader reads only plain values: numbers, text, "
+            f"True/False, lists, sets, dicts and small tables. Store your answer in {name} "
+            "as one of these."
+        )
     if value is Ellipsis:
         raise Hint(
             f"{name} is still the placeholder `...`: replace the ... with your answer and run the cell."

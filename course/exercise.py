@@ -1,31 +1,194 @@
-"""Find a student's exercise notebook, even after it was renamed.
+"""The learner's side of a graded exercise: ``grader.check("q1")`` and ``grader.export()``.
 
-otter's generated first cell is ``grader = otter.Notebook("ex03_military_technical.ipynb")``:
-otter reads the public tests from that file, so a copy saved as
-``ex03_military_technical (1).ipynb`` fails at once and every later
-``grader.check(...)`` raises ``NameError``. The student notebooks built by
-``make exercises`` use instead::
+The first code cell of every student notebook (written by ``make exercises``) sets up the
+checks, with the public tests of each question written into the cell itself::
 
-    import otter
-    from course.exercise import notebook_file
-    grader = otter.Notebook(notebook_file("ex03_military_technical"))
+    from course.exercise import Checks
+    grader = Checks("ex03_military_technical", version="...", checks={
+        "q1": r'''
+    name = "q1"
+    ...
+    ''',
+    })
 
-:func:`notebook_file` looks for, in order: the expected file name; the file the
-running Jupyter session says it is (``__session__`` in JupyterLab, the VS Code
-variable ``__vsc_ipynb_file__``); any notebook in the working folder whose otter
-metadata names this exercise. If none or several match it raises
-:class:`NotebookNotFound` with a sentence saying what to do.
+so the checks work wherever the notebook runs, whatever its file is called: JupyterLab,
+JupyterLite, Binder, Colab, a renamed copy. They need no otter-grader and never read the
+notebook's file. :meth:`Checks.check` runs a question's public tests (form and common
+slips, in otter's test format, :mod:`course.checkfile`) on the learner's current values,
+after the same round trip through plain values that the grader uses
+(:mod:`course.answers`), and shows the hint of each failed test.
+
+The mark does not come from here. The grader runs the notebook in a sandbox in grading
+mode (:func:`set_grading_mode`), where ``grader.check`` and ``grader.export`` do nothing;
+when the notebook has ended, the values of the answer variables leave the sandbox as
+plain data, and the public and hidden tests run on them in a clean process. So the
+answers that count are those the notebook holds at its end (``otter run`` grades these
+notebooks the same way).
+
+:meth:`Checks.export` writes a zip with the saved notebook to hand in, when it can find
+the notebook's file (:func:`notebook_file`); otherwise it says how to download the
+notebook instead.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import inspect
 import json
 import os
+import zipfile
 from pathlib import Path
+from typing import Any
 
-__all__ = ["NotebookNotFound", "notebook_file", "assignment_name_of"]
+from course import answers, checkfile
+
+__all__ = [
+    "Checks",
+    "CheckResult",
+    "NotebookNotFound",
+    "notebook_file",
+    "assignment_name_of",
+    "set_grading_mode",
+]
+
+_GRADING = False
 
 
+def set_grading_mode(on: bool) -> None:
+    """In the grader's sandbox (its runner only): checks and export do nothing."""
+    global _GRADING
+    _GRADING = bool(on)
+
+
+# --------------------------------------------------------------------------- results
+class CheckResult:
+    """What ``grader.check("q1")`` shows: a line per failed check, or that all passed."""
+
+    def __init__(self, question: str, results: list[checkfile.CaseResult], note: str = ""):
+        self.question = question
+        self.results = results
+        self.note = note
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    def hints(self) -> list[str]:
+        return [_last_line(r.message) for r in self.results if not r.passed]
+
+    def __repr__(self) -> str:
+        if self.note:
+            return f"{self.question}: {self.note}"
+        if self.passed:
+            return (
+                f"{self.question} results: All test cases passed! "
+                "(These checks test the form of your answer and common slips; hidden tests "
+                "of the exact value also count for the grade.)"
+            )
+        lines = [f"{self.question} results: {len(self.hints())} check(s) failed."]
+        lines += [f"  ❌ {h}" for h in self.hints()]
+        return "\n".join(lines)
+
+
+def _last_line(message: str) -> str:
+    lines = [ln.strip() for ln in message.strip().splitlines() if ln.strip()]
+    return lines[-1] if lines else "failed"
+
+
+# --------------------------------------------------------------------------- checks
+class Checks:
+    """The ``grader`` of a student notebook: public checks that travel inside the notebook.
+
+    ``exercise`` is the exercise's name, ``checks`` maps each question to its public test
+    file (otter's format), ``version`` identifies the edition of the exercise. Extra
+    keyword arguments are kept in :attr:`extra` for later editions of this class.
+    """
+
+    def __init__(
+        self, exercise: str, checks: dict[str, str] | None = None, version: str = "", **extra: Any
+    ) -> None:
+        self.exercise = exercise
+        self.version = version
+        self.extra = extra
+        self._sources = dict(checks or {})
+        self._parsed: dict[str, checkfile.TestFile] = {}
+
+    @property
+    def questions(self) -> list[str]:
+        return list(self._sources)
+
+    def tests(self, question: str) -> checkfile.TestFile:
+        if question not in self._parsed:
+            self._parsed[question] = checkfile.parse(self._sources[question], f"public/{question}")
+        return self._parsed[question]
+
+    def check(self, question: str, global_env: dict[str, Any] | None = None) -> CheckResult:
+        """Run the public checks of ``question`` on the variables of the calling notebook."""
+        if _GRADING:
+            return CheckResult(question, [], "the grader checks the notebook's final answers.")
+        env = global_env if global_env is not None else _caller_globals()
+        if question not in self._sources:
+            known = ", ".join(self._sources) or "none"
+            return CheckResult(
+                question, [], f"this exercise has no checks for {question!r} (it has: {known})."
+            )
+        tests = self.tests(question)
+        values = answers.decode_all(answers.encode_all(env, tests.variables), tests.variables)
+        return CheckResult(question, tests.run(values))
+
+    def check_all(self, global_env: dict[str, Any] | None = None) -> list[CheckResult]:
+        env = global_env if global_env is not None else _caller_globals()
+        return [self.check(q, env) for q in self._sources]
+
+    def export(self, pdf: bool = False, **_ignored: Any) -> Path | None:
+        """Write ``<notebook>_<time>.zip`` holding the saved notebook, next to it; return its path."""
+        if _GRADING:
+            return None
+        try:
+            found = notebook_file(self.exercise)
+        except NotebookNotFound as exc:
+            print(
+                f"{exc}\nTo hand in your work without the zip, save the notebook and download "
+                "it (JupyterLab: File > Download; Colab: File > Download > Download .ipynb)."
+            )
+            return None
+        path = Path(found)
+        stamp = _dt.datetime.now().strftime("%Y_%m_%dT%H_%M_%S_%f")
+        zip_path = path.with_name(f"{path.stem}_{stamp}.zip")
+        with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.write(path, path.name)
+        _show_link(zip_path)
+        return zip_path
+
+
+def _caller_globals() -> dict[str, Any]:
+    frame = inspect.currentframe()
+    try:
+        outer = frame.f_back.f_back if frame and frame.f_back else None
+        return outer.f_globals if outer is not None else {}
+    finally:
+        del frame
+
+
+def _show_link(zip_path: Path) -> None:
+    text = (
+        f"Wrote {zip_path.name}: hand in this file (it holds the notebook as last saved: save "
+        "before exporting)."
+    )
+    try:
+        from IPython.display import HTML, display
+
+        rel = os.path.relpath(zip_path)
+        display(HTML(f'<p>{text} <a href="{_html(rel)}" download>Download {_html(zip_path.name)}</a></p>'))
+    except Exception:  # outside IPython, or no display: the sentence is enough
+        print(text)
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+# --------------------------------------------------------------------------- the file
 class NotebookNotFound(FileNotFoundError):
     """The exercise notebook's file could not be identified."""
 
@@ -60,21 +223,17 @@ def _session_candidates() -> list[str]:
     return found
 
 
-def _grading_mode() -> bool:
-    try:
-        from otter import Notebook
-    except ImportError:  # pragma: no cover
-        return False
-    return bool(getattr(Notebook, "_grading_mode", False))
-
-
 def notebook_file(assignment: str, folder: str | os.PathLike[str] = ".") -> str | None:
-    """Return the path of this exercise's notebook for ``otter.Notebook(...)``.
+    """Return the path of this exercise's notebook file (for the export zip).
 
-    ``assignment`` is the exercise name (``"ex03_military_technical"``). While a
-    grader runs the notebook (otter's grading mode) the tests come from the
-    autograder, not from the file, so this never fails then and may return ``None``.
+    Looks for, in order: ``<assignment>.ipynb``; the file the running Jupyter session says
+    it is (``__session__`` in JupyterLab, ``__vsc_ipynb_file__`` in VS Code); the one
+    notebook in ``folder`` whose otter metadata names this exercise. Raises
+    :class:`NotebookNotFound` with advice if there is none or several. In the grader's
+    sandbox it returns ``None`` (nothing there needs the file).
     """
+    if _GRADING:
+        return None
     folder = Path(folder)
     expected = folder / f"{assignment}.ipynb"
     if expected.is_file():
@@ -90,19 +249,15 @@ def notebook_file(assignment: str, folder: str | os.PathLike[str] = ".") -> str 
     matches = sorted(p for p in folder.glob("*.ipynb") if assignment_name_of(p) == assignment)
     if len(matches) == 1:
         return str(matches[0]) if str(folder) != "." else matches[0].name
-    if _grading_mode():
-        return None
     if not matches:
         raise NotebookNotFound(
-            f"Cannot find this exercise's notebook file in {folder.resolve()}. The checks "
-            f"read their tests from the notebook file itself: save this notebook (File > "
-            f"Save) in this folder, ideally as {assignment}.ipynb, and run this cell again. "
-            f"If it is saved under another name, write that name here instead, e.g. "
-            f"otter.Notebook('my copy.ipynb')."
+            f"Cannot find this exercise's notebook file in {folder.resolve()}: save this "
+            f"notebook (File > Save) in this folder, ideally as {assignment}.ipynb, and run "
+            "this cell again."
         )
     names = ", ".join(p.name for p in matches)
     raise NotebookNotFound(
         f"Several notebooks in {folder.resolve()} are copies of {assignment}: {names}. "
-        f"Write the name of the one you are working in here, e.g. "
-        f"otter.Notebook('{matches[0].name}'), and run this cell again."
+        "Keep only the one you are working in here (move the others to another folder) "
+        "and run this cell again."
     )

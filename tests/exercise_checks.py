@@ -1,7 +1,7 @@
-"""Exercise helpers shared by the tests: a generated exercise's checks as otter runs
-them (the hint tests in tests/test_grading.py and the chapters' view tests), and a
-master split into what only instructors hold and what learners see (the leak tests
-in tests/test_grading.py and tests/test_instructors.py)."""
+"""Exercise helpers shared by the tests: a generated exercise's checks as the course runs
+them (course.checkfile, for the hint tests in tests/test_grading.py and the chapters'
+view tests), and a master split into what only instructors hold and what learners see
+(the leak tests in tests/test_grading.py and tests/test_instructors.py)."""
 
 from __future__ import annotations
 
@@ -9,30 +9,23 @@ import json
 import re
 import subprocess
 import sys
-import warnings
 import zipfile
 from pathlib import Path
 
+from course import checkfile
 from course_grading import AUTOGRADER_DIR, ROOT, STUDENT_DIR
+from course_grading.assign import public_checks_of
 
 
 def public_and_full_checks(name: str) -> tuple[dict, dict]:
-    """The public checks (embedded in the student notebook) and all checks (the
-    autograder zip's tests/), each as ``{question: otter ExceptionTestFile}``.
-    Both files are build products: run ``python -m course_grading assign`` first."""
-    with warnings.catch_warnings():
-        # otter imports ipylab, which passes traitlets a type (a library's deprecation, not ours)
-        warnings.filterwarnings("ignore", "Traits should be given as instances", DeprecationWarning)
-        from otter.test_files import ExceptionTestFile
-
+    """The public checks (carried by the student notebook's first code cell) and all
+    checks (the autograder zip's tests/), each as ``{question: checkfile.TestFile}``.
+    The zip is a build product: run ``python -m course_grading assign`` first."""
     student = json.loads((STUDENT_DIR / f"{name}.ipynb").read_text(encoding="utf-8"))
-    public = {
-        q: ExceptionTestFile.from_string(src, f"public/{q}")
-        for q, src in student["metadata"]["otter"]["tests"].items()
-    }
+    public = {q: checkfile.parse(src, f"public/{q}") for q, src in public_checks_of(student).items()}
     with zipfile.ZipFile(AUTOGRADER_DIR / f"{name}-autograder.zip") as zf:
         full = {
-            Path(n).stem: ExceptionTestFile.from_string(zf.read(n).decode(), n)
+            Path(n).stem: checkfile.parse(zf.read(n).decode(), n)
             for n in zf.namelist()
             if n.startswith("tests/") and n.endswith(".py")
         }
@@ -52,14 +45,10 @@ def assigned_checks(name: str) -> tuple[dict, dict]:
 def assert_wrong_answer_gets_hint(public, full, env: dict, question: str, hint: str) -> None:
     """A common wrong answer (in ``env``) fails the public check of ``question`` with a
     message containing ``hint``, and fails the hidden checks too."""
-    public.run(env)
-    messages = [r.message for r in public.test_case_results if not r.passed]
+    messages = [r.message for r in public.run(env) if not r.passed]
     assert messages, f"{question}: the public test accepted {env}"
     assert any(hint in m for m in messages), f"{question}: expected {hint!r} in {messages}"
-    full.run(env)
-    assert not all(r.passed for r in full.test_case_results), (
-        f"{question}: the wrong answer passed the hidden tests"
-    )
+    assert not all(r.passed for r in full.run(env)), f"{question}: the wrong answer passed the hidden tests"
 
 
 def split_master(path: Path) -> tuple[set[str], list[str], list[str]]:
