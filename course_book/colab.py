@@ -22,7 +22,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlparse
@@ -61,8 +60,8 @@ def colab_cell(exercise: str | None = None) -> str:
     )
     if exercise:
         head = (
-            "# Only in Google Colab: fetch the course and this exercise's checks. "
-            "Elsewhere this does nothing.\n"
+            "# Only in Google Colab, which opens this notebook alone: fetch the course's data and "
+            "helper package. Elsewhere this does nothing.\n"
         )
     q = json.dumps
     clone = ["git", "clone", "--quiet", "--depth", "1", "--branch", branch, url, folder]
@@ -103,38 +102,20 @@ def colab_setup(
     """Finish setting up Colab after the clone; return the commands it ran.
 
     Installs the course package (editable, without dependencies) and the few libraries
-    Colab lacks, at the versions pinned in ``requirements.txt``; for an exercise also
-    otter-grader, and writes a fresh copy of the exercise's notebook into ``folder`` so
-    that the checks can read their tests (Colab keeps the open notebook in the browser,
-    not on disk). ``run`` is ``subprocess.run`` (a test passes a recorder).
+    Colab lacks, at the versions pinned in ``requirements.txt``. An exercise needs nothing
+    more: its checks travel in its own first cell (:class:`course.exercise.Checks`), with no
+    otter-grader. ``run`` is ``subprocess.run`` (a test passes a recorder); ``exercise`` and
+    ``folder`` only change what is printed.
     """
     pip = [sys.executable, "-m", "pip", "install", "--quiet"]
-    commands = [
-        pip + ["--no-deps", "-e", str(root)],
-        pip + _pins(COLAB_PACKAGES + (("otter-grader",) if exercise else ()), root),
-    ]
-    with tempfile.TemporaryDirectory(prefix="course-colab-") as tmp:
-        if exercise:
-            commands.append(
-                [
-                    sys.executable,
-                    "-m",
-                    "course_grading",
-                    "assign",
-                    exercise,
-                    "--student-dir",
-                    str(Path(folder).resolve()),
-                    "--autograder-dir",
-                    tmp,
-                ]
-            )
-        for cmd in commands:
-            run(cmd, check=True)
+    commands = [pip + ["--no-deps", "-e", str(root)], pip + _pins(COLAB_PACKAGES, root)]
+    for cmd in commands:
+        run(cmd, check=True)
     print(f"Course ready in {root}: course.data.load(...) reads {root / 'data'}.")
     if exercise:
         print(
-            "In Colab, hand in your work with File > Download > Download .ipynb: the "
-            "export cell at the end would package the fresh copy on disk, not your answers."
+            "In Colab, hand in your work with File > Download > Download .ipynb (Colab keeps "
+            "the notebook in the browser, so the export cell at the end finds no file to pack)."
         )
     return commands
 

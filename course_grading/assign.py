@@ -5,24 +5,32 @@ checks that the master's solutions pass its own tests) and writes
 
 * ``exercises/student/<name>.ipynb``: the student notebook, post-processed into a good
   book page: the first Markdown cell keeps the master's single ``#`` title and adds how
-  to run, check and submit; otter's first cell is replaced by one that survives a
-  renamed file (:func:`course.exercise.notebook_file`) (Colab's copy, with the cell that
-  fetches the course, is made by :mod:`course_book.colab`); otter's ``---``
+  to run, check and submit; otter's first cell (``otter.Notebook(...)``, which reads the
+  tests from the notebook's file) is replaced by one that carries the public checks
+  itself (:class:`course.exercise.Checks`, no otter needed: it works in JupyterLab,
+  JupyterLite, Binder, Colab and in renamed copies; Colab's copy, with the cell that
+  fetches the course first, is made by :mod:`course_book.colab`); otter's ``---``
   separators are removed (Sphinx refuses a section that begins with a transition);
   answer cells are tagged ``raises-exception`` so that ``pytest --nbval-lax`` can run
-  the untouched copy;
+  the untouched copy; cell ids are numbered, so that the same master always gives the
+  same file;
 * ``exercises/autograder/<name>-autograder.zip``: otter's autograder (hidden tests);
-  the same zip can be uploaded to Gradescope;
-* ``exercises/autograder/<name>.json``: the grading manifest (questions, points,
-  which are graded by hand) and the hash of the master it was built from.
+  the same zip can be uploaded to Gradescope or used with ``otter grade``;
+* ``exercises/autograder/<name>.json``: the grading manifest (questions, points, which
+  are graded by hand, the answer variables each question's tests take), the hash of the
+  master it was built from and the version of the student notebook.
 
 A master whose hash (and this pipeline's own code) is unchanged is skipped, so the
-step is quick and prints nothing when nothing changed. Both outputs are build
-products (gitignored); the answer keys live only in the masters and the zips.
+step is quick and prints nothing when nothing changed. The student notebooks are
+committed (they hold no answer, and a clone, a hub and Binder then have them without
+running otter); ``tests/test_grading.py`` checks that they are what this step builds.
+The autograder zips and manifests are build products (gitignored): the answer keys
+live only in the masters and the zips.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import json
@@ -50,6 +58,7 @@ __all__ = [
     "read_manifest",
     "parse_master",
     "postprocess_student",
+    "public_checks_of",
     "INSTRUCTIONS_MARKER",
 ]
 
@@ -77,7 +86,7 @@ class Question:
 def _pipeline_hash() -> str:
     """Hash of the code that shapes the outputs: a change here rebuilds every exercise."""
     h = hashlib.sha256()
-    for module in (Path(__file__), ROOT / "course" / "exercise.py"):
+    for module in (Path(__file__), ROOT / "course" / "checkfile.py"):
         h.update(module.read_bytes())
     try:
         h.update(metadata.version("otter-grader").encode())
@@ -88,11 +97,6 @@ def _pipeline_hash() -> str:
 
 def _file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def code_cell_hash(source: str) -> str:
-    """Hash of a code cell's source, ignoring surrounding whitespace (see the manifest)."""
-    return hashlib.sha256(source.strip().encode("utf-8")).hexdigest()[:16]
 
 
 def manifest_path(name: str, autograder_dir: Path = AUTOGRADER_DIR) -> Path:
@@ -176,16 +180,16 @@ def _instructions(name: str) -> str:
             INSTRUCTIONS_MARKER,
             "**How to work on this exercise**",
             "",
-            "- **Run it.** In your clone of the course, run `make exercises` and then `make lab`, "
-            f"and open `exercises/student/{name}.ipynb`. Or download this notebook (the download "
-            "button at the top of this page, `.ipynb`) and open it in JupyterLab inside the "
-            "course's environment (`.venv`, where `course` and `otter` are installed). Run the "
-            "cells in order, starting with the first code cell.",
+            "- **Run it.** In your clone of the course, run `make lab` and open "
+            f"`exercises/student/{name}.ipynb`; or use the launch button at the top of this "
+            "page (Binder, Colab); or download this notebook (the download button, `.ipynb`) "
+            "and open it in JupyterLab wherever the course's `course` package is installed. Run "
+            "the cells in order, starting with the first code cell.",
             "- **Check your answers.** Replace each `...` with your answer, run the cell, then run "
             'the `grader.check("q1")` cell below it for instant feedback: a failed check says '
-            "what to look at. These checks test the form of your answer and catch common slips; "
-            "the final grade also uses hidden tests of the exact value. Answers marked *graded by "
-            "hand* have no check.",
+            "what to look at. These checks test the form of your answer and catch common slips "
+            "(the first code cell holds them, if you want to read them); the final grade also "
+            "uses hidden tests of the exact value. Answers marked *graded by hand* have no check.",
             "- **Submit.** Save the notebook, then run the last cell, `grader.export(...)`: it "
             "writes a `.zip` file to hand in. Handing in the saved `.ipynb` itself works too, and "
             "renaming the file does no harm.",
@@ -193,13 +197,71 @@ def _instructions(name: str) -> str:
     )
 
 
-def _init_source(name: str) -> str:
+def _literal(text: str) -> str:
+    """``text`` as a readable Python literal (a raw triple-quoted string where that is exact)."""
+    raw = f"r'''{text}'''"
+    try:
+        if ast.literal_eval(raw) == text:
+            return raw
+    except (SyntaxError, ValueError):
+        pass
+    return repr(text)
+
+
+def _public_check(source: str) -> str:
+    """otter's public test file without its otter import (course.checkfile supplies test_case)."""
+    lines = [
+        ln
+        for ln in source.splitlines()
+        if ln.strip() not in ("from otter.test_files import test_case", "OK_FORMAT = False")
+    ]
+    return "\n" + "\n".join(lines).strip("\n") + "\n"
+
+
+def _init_source(name: str, checks: dict[str, str] | None = None, version: str = "") -> str:
+    """The first code cell: ``grader = Checks(...)`` with the public checks written in."""
+    body = "".join(f"        {json.dumps(q)}: {_literal(src)},\n" for q, src in (checks or {}).items())
     return (
-        '# Set up the checks: grader.check("q1") runs the tests of question q1.\n'
-        "import otter\n"
-        "from course.exercise import notebook_file\n"
-        f'grader = otter.Notebook(notebook_file("{name}"))'
+        '# Set up the checks: grader.check("q1") runs the public checks of question q1 (the form\n'
+        "# of your answer and common slips). The grade also uses hidden tests of the exact value.\n"
+        "from course.exercise import Checks\n"
+        "\n"
+        "grader = Checks(\n"
+        f"    {json.dumps(name)},\n"
+        f"    version={json.dumps(version)},\n"
+        "    checks={\n"
+        f"{body}"
+        "    },\n"
+        ")"
     )
+
+
+def public_checks_of(nb: Any) -> dict[str, str]:
+    """The public checks a student notebook carries (the ``checks=`` of its ``Checks(...)`` cell)."""
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        src = _source(cell)
+        if "Checks(" not in src:
+            continue
+        try:
+            tree = ast.parse(src)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Checks":
+                for kw in node.keywords:
+                    if kw.arg == "checks":
+                        return ast.literal_eval(kw.value)
+    return {}
+
+
+def _version(nb: Any) -> str:
+    """A short hash of what the learner sees: the cells' types and sources."""
+    h = hashlib.sha256()
+    for cell in nb.cells:
+        h.update(cell.cell_type.encode() + b"\0" + cell.source.encode("utf-8") + b"\0")
+    return h.hexdigest()[:12]
 
 
 _TRANSITION = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$")
@@ -232,6 +294,8 @@ def postprocess_student(nb: Any, name: str) -> Any:
     """Shape otter's student notebook (an ``nbformat`` node) into a book page; see module doc."""
     import nbformat
 
+    tests = nb.metadata.get("otter", {}).get("tests", {})
+    checks = {q: _public_check(src) for q, src in sorted(tests.items(), key=lambda kv: _qkey(kv[0]))}
     cells = []
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -267,13 +331,26 @@ def postprocess_student(nb: Any, name: str) -> Any:
     title_cell = cells[first_md]
     title, _, rest = title_cell.source.lstrip().partition("\n")
     title_cell.source = "\n\n".join(p for p in (title, _instructions(name), rest.strip()) if p)
-    init = nbformat.v4.new_code_cell(_init_source(name))
-    init.metadata.update({"deletable": False, "editable": False})
+    init = nbformat.v4.new_code_cell(_init_source(name, checks))
+    # deletable/editable: otter's own settings for its first cell; source_hidden folds the
+    # long cell in JupyterLab and hide-input in the book (the checks are public, not secret)
+    init.metadata.update(
+        {"deletable": False, "editable": False, "jupyter": {"source_hidden": True}, "tags": ["hide-input"]}
+    )
     cells.insert(first_md + 1, init)
+    for i, cell in enumerate(cells):
+        cell["id"] = f"cell-{i:03d}"  # otter's ids are random: numbered ids make the build repeatable
     nb.cells = cells
     nb.metadata.pop("widgets", None)
+    version = _version(nb)
+    init.source = _init_source(name, checks, version)
+    nb.metadata["course"] = {"exercise": name, "version": version}
     nbformat.validate(nb)
     return nb
+
+
+def _qkey(name: str) -> tuple:
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name))
 
 
 # --------------------------------------------------------------------------- building
@@ -303,6 +380,19 @@ def _atomic_write(dest: Path, text: str) -> None:
     os.replace(tmp, dest)
 
 
+def up_to_date(manifest: dict[str, Any] | None, master: Path, student_nb: Path, zip_out: Path) -> bool:
+    """True if the outputs were built from this master by this pipeline and not changed since
+    (a student notebook edited by hand, or replaced, is rebuilt)."""
+    return bool(
+        manifest
+        and manifest.get("master_sha256") == _file_hash(master)
+        and manifest.get("pipeline") == _pipeline_hash()
+        and student_nb.is_file()
+        and manifest.get("student_sha256") == _file_hash(student_nb)
+        and zip_out.is_file()
+    )
+
+
 def build_one(
     master: Path,
     student_dir: Path = STUDENT_DIR,
@@ -312,19 +402,12 @@ def build_one(
 ) -> bool:
     """Build one exercise; return True if it was (re)built, False if it was up to date."""
     name = master.stem
-    master_hash, pipeline = _file_hash(master), _pipeline_hash()
+    master_hash = _file_hash(master)
     man_path = manifest_path(name, autograder_dir)
     student_nb, zip_out = student_dir / f"{name}.ipynb", zip_path(name, autograder_dir)
-    old = read_manifest(man_path)
-    if (
-        not force
-        and old
-        and old.get("master_sha256") == master_hash
-        and old.get("pipeline") == pipeline
-        and student_nb.is_file()
-        and zip_out.is_file()
-    ):
+    if not force and up_to_date(read_manifest(man_path), master, student_nb, zip_out):
         return False
+    pipeline = _pipeline_hash()
 
     import nbformat  # slow to import (about 1 s): only when something must be built
 
@@ -350,7 +433,7 @@ def build_one(
             )
         nb = nbformat.read(produced, as_version=4)
         nb = postprocess_student(nb, name)
-        distributed = sorted({code_cell_hash(c.source) for c in nb.cells if c.cell_type == "code"})
+        answers = answer_variables(zips[0], master.name)
         tmp_nb = Path(tmp) / "student.ipynb"
         nbformat.write(nb, tmp_nb)
         _atomic_copy(tmp_nb, student_nb)
@@ -363,12 +446,40 @@ def build_one(
         "master_sha256": master_hash,
         "pipeline": pipeline,
         "student_notebook": str(student_nb.name),
+        "student_sha256": _file_hash(student_nb),
+        "version": nb.metadata["course"]["version"],
         "autograder_zip": str(zip_out.name),
         "questions": [{"name": q.name, "points": q.points, "manual": q.manual} for q in questions],
-        "distributed_code_cells": distributed,
+        "answers": answers,
     }
     _atomic_write(man_path, json.dumps(manifest, indent=2) + "\n")
     return True
+
+
+def answer_variables(zip_file: Path, master_name: str = "") -> dict[str, list[str]]:
+    """For each question, the answer variables its tests (public and hidden) take.
+
+    The grader transports exactly these values out of a submission, so a test must name
+    its answers as parameters; a test that asks for the whole namespace (``env``) cannot be
+    graded from values and is refused here.
+    """
+    import zipfile
+
+    from course import checkfile
+
+    out: dict[str, list[str]] = {}
+    with zipfile.ZipFile(zip_file) as zf:
+        for member in sorted(zf.namelist()):
+            if not (member.startswith("tests/") and member.endswith(".py")):
+                continue
+            tests = checkfile.parse(zf.read(member).decode("utf-8"), member)
+            if "env" in tests.variables:
+                raise AssignError(
+                    f"{master_name}: a test of {tests.name} takes `env` (the whole namespace); the "
+                    "grader gives tests only the answer variables they name as parameters"
+                )
+            out[tests.name] = tests.variables
+    return dict(sorted(out.items(), key=lambda kv: _qkey(kv[0])))
 
 
 def _remove_stale(masters: list[Path], student_dir: Path, autograder_dir: Path) -> list[str]:
