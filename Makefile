@@ -10,6 +10,8 @@ HTML   := _build/html
 PORT   ?= 8000
 SUBMISSIONS ?= submissions
 OUT    ?= grades.csv
+# NO_SANDBOX=1 grades without bubblewrap (every row then says so): see exercises/README.md
+NO_SANDBOX ?=
 # Pages and tests run offline: nothing may reach the network at build time.
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
@@ -23,7 +25,7 @@ help:
 	@echo "make serve   serve the built book on http://127.0.0.1:$(PORT)"
 	@echo "make lab     open the course in JupyterLab"
 	@echo "make exercises   generate student notebooks and autograder zips"
-	@echo "make grade SUBMISSIONS=dir [OUT=grades.csv]   grade a folder of submissions"
+	@echo "make grade SUBMISSIONS=dir [OUT=grades.csv]   grade a folder of submissions (needs bubblewrap)"
 	@echo "make pdf     the whole book as one PDF: dist/book.pdf [PAPER=letter]"
 	@echo "make handouts START=2027-01-12 DAY=Tue [SKIP=2027-03-16,...]   syllabus, guides, worksheets, role-play pack: dist/handouts/"
 	@echo "make system-deps   install the Debian packages the browser tests and PDFs need (sudo)"
@@ -76,8 +78,9 @@ data-page: $(STAMP)
 	$(BIN)/python -m course_book.datadoc
 
 # --- grading ---------------------------------------------------------------
+# Each notebook runs in a bubblewrap sandbox (Linux: apt-get install bubblewrap).
 grade: $(STAMP) exercises
-	$(BIN)/python -m course_grading grade "$(SUBMISSIONS)" --out "$(OUT)"
+	$(BIN)/python -m course_grading grade "$(SUBMISSIONS)" --out "$(OUT)" $(if $(NO_SANDBOX),--no-sandbox)
 
 # --- tests -----------------------------------------------------------------
 # Unit, data, grading, built-book, browser and JupyterLab tests, plus every
@@ -89,7 +92,7 @@ test: book
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) tests chapters
 
 clean:
-	rm -rf _build exercises/student exercises/autograder .pytest_cache
+	rm -rf _build exercises/autograder .pytest_cache
 
 # --- offline bundle and page speed (issue 10) -----------------------------------
 .PHONY: bundle pagespeed bench
@@ -129,7 +132,7 @@ pdf: book
 	$(BIN)/python -m course_book.pdf --paper "$(PAPER)"
 
 # Debian packages for the browser tests and the PDFs (Chromium, poppler, the fonts); .ci/run installs the same.
-SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-dejavu-extra fonts-noto-cjk
+SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-dejavu-extra fonts-noto-cjk bubblewrap
 system-deps:
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES)

@@ -1,19 +1,24 @@
 """Graded exercises: build student notebooks and autograders, grade folders of submissions.
 
-The pipeline is built on `otter-grader <https://otter-grader.readthedocs.io>`_ 7.
+The exercises are written as `otter-grader <https://otter-grader.readthedocs.io>`_ 7
+masters; otter builds them, and stays the reference grader (``otter run``), but neither
+learners nor this grader need it at run time.
 
 * ``python -m course_grading assign`` (``make exercises``) runs ``otter assign`` on every
   master notebook in ``exercises/masters/`` and writes the student notebook to
-  ``exercises/student/<name>.ipynb`` and the autograder to
-  ``exercises/autograder/<name>-autograder.zip`` (see :mod:`course_grading.assign`).
-* ``python -m course_grading grade DIR --out grades.csv`` (``make grade``) grades every
-  submitted notebook under ``DIR`` in parallel, each under a time limit, and writes one row
-  per submission (see :mod:`course_grading.grade`).
-* :mod:`course.checks` holds the helpers that the exercises' tests use to turn a
-  wrong answer into advice (``Hint``); :mod:`course.exercise` finds a student's
-  notebook even after it was renamed.
+  ``exercises/student/<name>.ipynb`` (committed; its first cell carries the public
+  checks) and the autograder to ``exercises/autograder/<name>-autograder.zip``
+  (see :mod:`course_grading.assign`).
+* ``python -m course_grading grade DIR --out grades.csv`` (``make grade``) runs every
+  submitted notebook in its own bubblewrap sandbox (:mod:`course_grading.sandbox`,
+  :mod:`course_grading.runner`), takes only the values of its answers out, and runs the
+  tests on them in one clean process (:mod:`course_grading.scorer`); one row per file
+  (see :mod:`course_grading.grade`).
+* The learners' side lives in the runtime package: :mod:`course.exercise`
+  (``grader.check``), :mod:`course.checkfile` (otter's test format, without otter),
+  :mod:`course.answers` (values, not objects) and :mod:`course.checks` (the hints).
 
-This module imports nothing heavy, so that a student's first cell stays fast.
+This module imports nothing heavy.
 """
 
 from __future__ import annotations

@@ -70,16 +70,29 @@ def main(argv: list[str] | None = None) -> int:
     )
     g.add_argument(
         "--engine",
-        choices=("fast", "otter"),
-        default="fast",
-        help="fast: forked pre-warmed processes (default); otter: one "
-        "'otter run' per submission (the reference, about 8 s each)",
+        choices=("sandbox", "fast", "otter"),
+        default="sandbox",
+        help="sandbox: each notebook in a bubblewrap sandbox, tests on its values in a clean "
+        "process (default; 'fast' is its old name); otter: one 'otter run' per submission, "
+        "the reference, about 8 s each and without isolation (needs --no-sandbox)",
     )
     g.add_argument(
         "--memory-mb",
         type=_positive_int,
         default=2048,
         help="extra memory a submission may use, in MB (default: 2048)",
+    )
+    g.add_argument(
+        "--disk-mb",
+        type=_positive_int,
+        default=512,
+        help="disk space a submission may write into its work folders, in MB (default: 512)",
+    )
+    g.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="grade without bubblewrap: every notebook runs with your rights (and every row says so); "
+        "only for machines without bubblewrap, on submissions you trust",
     )
     g.add_argument("--autograder-dir", type=Path, default=AUTOGRADER_DIR, help=argparse.SUPPRESS)
 
@@ -91,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             args.masters, args.student_dir, args.autograder_dir, force=args.force, only=args.names or None
         )
 
-    from course_grading.grade import find_submissions, grade_folder, load_exercises, write_csv
+    from course_grading.grade import Limits, find_files, grade_folder, load_exercises, write_csv
 
     folder: Path = args.folder
     if not folder.is_dir():
@@ -104,14 +117,26 @@ def main(argv: list[str] | None = None) -> int:
     if not load_exercises(args.autograder_dir):
         print(f"grade: no autograders in {args.autograder_dir}: run 'make exercises' first.", file=sys.stderr)
         return 2
-    if args.engine == "fast" and sys.platform == "win32":
-        print("grade: the fast engine needs fork (Linux or macOS); using --engine otter", file=sys.stderr)
-        args.engine = "otter"
     if args.out.is_dir():
         print(f"grade: --out {args.out} is a folder; give a file name such as grades.csv", file=sys.stderr)
         return 2
+    if args.engine == "otter" and not args.no_sandbox:
+        print(
+            "grade: --engine otter runs 'otter run' on each notebook without any isolation; "
+            "add --no-sandbox to confirm (for comparisons on submissions you trust).",
+            file=sys.stderr,
+        )
+        return 2
+    if not args.no_sandbox:
+        from course_grading import sandbox
+
+        try:
+            sandbox.check()
+        except sandbox.SandboxUnavailable as exc:
+            print(sandbox.UNAVAILABLE.format(why=exc), file=sys.stderr)
+            return 3
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    found = find_submissions(folder)
+    found = find_files(folder)
     if not found:
         write_csv([], args.out)
         print(
@@ -121,9 +146,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     workers = args.workers or os.cpu_count() or 1
+    how = "WITHOUT a sandbox (--no-sandbox)" if args.no_sandbox else "each in a bubblewrap sandbox"
+    if args.engine == "otter":
+        how = "with otter run, without a sandbox"
     print(
-        f"Grading {len(found)} submission{'s' if len(found) != 1 else ''} in {folder} "
-        f"({workers} at a time, {args.timeout:g} s each at most, engine {args.engine})",
+        f"Grading {len(found)} file{'s' if len(found) != 1 else ''} in {folder}, {how} "
+        f"({workers} at a time, {args.timeout:g} s each at most)",
         flush=True,
     )
     import signal
@@ -133,27 +161,38 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     start = time.perf_counter()
+    not_written = f"{args.out} was not written" + (
+        " (the file there is from an earlier run)" if args.out.exists() else ""
+    )
     try:
         rows = grade_folder(
             folder,
             args.autograder_dir,
             workers=workers,
-            timeout=args.timeout,
-            engine=args.engine,
-            memory_mb=args.memory_mb,
+            engine="otter" if args.engine == "otter" else "sandbox",
+            sandboxed=not args.no_sandbox,
+            limits=Limits(timeout=args.timeout, memory_mb=args.memory_mb, disk_mb=args.disk_mb),
         )
+        write_csv(rows, args.out)
     except KeyboardInterrupt:
-        print(f"grade: interrupted; grading stopped and {args.out} was not written.", file=sys.stderr)
+        print(f"grade: interrupted; grading stopped and {not_written}.", file=sys.stderr)
         return 130
-    write_csv(rows, args.out)
+    except Exception as exc:  # a fault of the grader itself, not of a submission
+        print(f"grade: the grader failed ({type(exc).__name__}: {exc}); {not_written}.", file=sys.stderr)
+        return 1
     elapsed = time.perf_counter() - start
-    counts = {s: sum(r.status == s for r in rows) for s in ("ok", "timeout", "error")}
+    counts = {s: sum(r.status == s for r in rows) for s in ("ok", "timeout", "error", "skipped")}
+    graded = len(rows) - counts["skipped"]
     print(
         f"Wrote {args.out}: {counts['ok']} ok, {counts['timeout']} timeout, "
-        f"{counts['error']} error, in {elapsed:.1f} s ({elapsed / len(rows):.2f} s per "
-        "submission).",
+        f"{counts['error']} error, {counts['skipped']} skipped, in {elapsed:.1f} s "
+        f"({elapsed / max(graded, 1):.2f} s per submission).",
         flush=True,
     )
+    if args.no_sandbox or args.engine == "otter":
+        print(
+            "grade: NOT SANDBOXED: every row says so in its reason and its sandbox column.", file=sys.stderr
+        )
     return 0
 
 

@@ -375,6 +375,9 @@ def to_lms(rows: list[dict[str, str]], fmt: str) -> tuple[list[str], list[list[s
     items = []
     for row in rows:
         student, exercise = student_of(row["file"]), row["exercise"].strip()
+        if row.get("status") == "skipped":
+            warnings.append(f"{row['file']}: skipped by the grader ({row.get('reason', '')}); left out")
+            continue
         if not exercise:
             warnings.append(f"{row['file']}: not matched to an exercise ({row.get('reason', '')}); left out")
             continue
@@ -468,6 +471,17 @@ def to_lms(rows: list[dict[str, str]], fmt: str) -> tuple[list[str], list[list[s
     return header, lines, warnings
 
 
+def _safe(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula (numbers are left as they are)."""
+    from course_grading.grade import escape_cell
+
+    try:
+        float(cell)
+    except ValueError:
+        return escape_cell(cell)
+    return cell
+
+
 def _default_lms_out(grades: Path, fmt: str) -> Path:
     return grades.with_name(f"{grades.stem}-{fmt}.csv")
 
@@ -524,8 +538,8 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(lines)
+        writer.writerow([_safe(c) for c in header])
+        writer.writerows([[_safe(c) for c in line] for line in lines])
     for w in warnings:
         print(f"lms: warning: {w}", file=sys.stderr)
     print(

@@ -653,21 +653,21 @@ def test_colab_cell_does_nothing_outside_colab_and_clones_inside(monkeypatch) ->
     assert setup_calls == [()], "colab_setup was not called"
 
 
-def test_colab_setup_installs_the_course_and_builds_the_exercise(tmp_path: Path, capsys) -> None:
+def test_colab_setup_installs_the_course_and_nothing_for_the_exercise(tmp_path: Path, capsys) -> None:
     ran: list = []
     cmds = colabmod.colab_setup("ex03_military_technical", run=lambda c, **k: ran.append(c), folder=tmp_path)
     assert ran == cmds
     assert ran[0][-3:] == ["--no-deps", "-e", str(ROOT)]
     pins = ran[1]
     req = (ROOT / "requirements.txt").read_text()
-    for pkg in ("altair", "vl-convert-python", "bqplot", "otter-grader"):
+    for pkg in ("altair", "vl-convert-python", "bqplot"):
         pin = next(p for p in pins if p.lower().startswith(pkg))
         assert "==" in pin and pin in req, f"{pkg} is not installed at its pinned version: {pin}"
-    assert ran[2][2:5] == ["course_grading", "assign", "ex03_military_technical"]
-    assert str(tmp_path) in ran[2]
+    # the exercise's checks travel in its own first cell: no otter, no second copy of it
+    assert len(ran) == 2 and not any("otter" in " ".join(c) or "assign" in c for c in ran)
     assert "File > Download" in capsys.readouterr().out
     chapter = colabmod.colab_setup(run=lambda c, **k: None)
-    assert len(chapter) == 2 and not any("otter" in " ".join(c) for c in chapter)
+    assert chapter == cmds
 
 
 # =========================================================================== LMS export
@@ -759,6 +759,20 @@ def test_lms_export_keeps_hand_graded_scores_blank(tmp_path: Path) -> None:
     assert moodle["bob"]["ex03_military_technical auto"] == "2"
     assert moodle["bob"]["ex03_military_technical hand-graded"] == ""
     assert moodle["bob"]["ex03_military_technical feedback"] == "q1: the year is wrong"
+
+
+def test_lms_export_escapes_formulas_and_leaves_out_skipped_files(tmp_path: Path) -> None:
+    hostile = {**GRADED[1], "file": '=HYPERLINK("http://evil","x").ipynb', "reason": "=1+1 and more"}
+    skipped = dict(file="notes.pdf", status="skipped", reason="Not a notebook (.pdf).")
+    table = _grade_table(tmp_path / "grades.csv", [GRADED[0], hostile, skipped])
+    for fmt in ("generic", "canvas", "moodle"):
+        proc, lines = _lms(tmp_path, fmt, table)
+        assert proc.returncode == 0, proc.stderr
+        cells = [c for line in lines for c in line]
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], (fmt, cells)
+        assert any(c.startswith("'=HYPERLINK") for c in cells), fmt
+        assert "notes.pdf: skipped by the grader" in proc.stderr
+        assert not any("notes" in c for c in cells), "a skipped file reached the LMS table"
 
 
 def test_lms_export_explains_bad_input(tmp_path: Path) -> None:
