@@ -230,7 +230,7 @@ def bench_test(repeat: int) -> dict:
 
 
 def bench_grading() -> dict:
-    run([str(PY), "benchmarks/grading_bench.py", "--count", "40", "--skip-otter-parallel"])
+    run([str(PY), "benchmarks/grading_bench.py", "--count", "40"])
     return json.loads((RESULTS / "grading.json").read_text(encoding="utf-8"))
 
 
