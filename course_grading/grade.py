@@ -579,8 +579,15 @@ class Scorer:
             "PYTHONHASHSEED": "0",
             "MPLBACKEND": "Agg",
         }
+        from course import ROOT
+
+        # -I: no user site, no PYTHONPATH, not the working folder; then the grader's own course
+        start = (
+            f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
+            "from course_grading.scorer import main; sys.exit(main(sys.argv))"
+        )
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-m", "course_grading.scorer", str(self.autograder_dir.resolve())],
+            [sys.executable, "-I", "-c", start, str(self.autograder_dir.resolve())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -707,8 +714,11 @@ def _job(sub: Submission, ex: Exercise, limits: Limits, sandboxed: bool, nproc: 
         if isinstance(c, dict)
     ]
     nb.pop("metadata", None)
+    from course import ROOT
+
     return {
         "notebook": nb,
+        "course_root": str(ROOT),
         "answers": {q["name"]: ex.answers.get(q["name"], []) for q in ex.auto},
         "memory_mb": limits.memory_mb,
         "cpu_seconds": int(limits.timeout) + 5,

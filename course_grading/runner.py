@@ -195,6 +195,9 @@ def main(argv: list[str]) -> int:
         job = json.load(fh)
     if os.getuid() == 0 and job.get("drop_root"):
         _drop_root()
+    # the course package the grader itself uses (python -I ignores PYTHONPATH)
+    if isinstance(job.get("course_root"), str):
+        sys.path.insert(0, job["course_root"])
     start = time.monotonic()
     # What every exercise imports, before the memory cap: the cap is what the notebook adds.
     import IPython.core.interactiveshell  # noqa: F401

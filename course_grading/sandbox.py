@@ -191,7 +191,12 @@ def check(as_root: bool | None = None) -> None:
         job = base / "job.json"
         job.write_text("{}")
         cmd = command(Layout(base / "home", base / "tmp", base / "out", job), as_root=as_root)
-        probe = cmd[: cmd.index(sys.executable)] + [sys.executable, "-I", "-c", "import course.answers"]
+        probe = cmd[: cmd.index(sys.executable)] + [
+            sys.executable,
+            "-I",
+            "-c",
+            f"import sys; sys.path.insert(0, {str(ROOT)!r}); import course.answers",
+        ]
         try:
             proc = subprocess.run(probe, capture_output=True, text=True, timeout=60, env=environment())
         except (OSError, subprocess.TimeoutExpired) as exc:

@@ -1,7 +1,8 @@
 """The clean grading process: the tests run here, on plain values, never on a notebook's objects.
 
 ``python -I -m course_grading.scorer AUTOGRADER_DIR`` is started once per batch by
-:mod:`course_grading.grade`. It reads each exercise's public and hidden tests from the
+:mod:`course_grading.grade` (isolated mode, with the grader's own course package first
+on its path). It reads each exercise's public and hidden tests from the
 autograder zips (otter's format, run by :mod:`course.checkfile`, no otter needed), then
 answers one request per line on stdin::
 
