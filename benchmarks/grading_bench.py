@@ -126,17 +126,21 @@ def _env_for(tree: Path) -> dict:
     return {**os.environ, "PYTHONPATH": str(tree), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 
-def serial_otter_run(paths: list[Path], zip_path: Path) -> tuple[float, dict[str, float]]:
+def serial_otter_run(paths: list[Path], zip_path: Path) -> tuple[float, dict[str, float], float]:
     totals = {}
+    cpu = 0.0
     start = time.perf_counter()
     for i, path in enumerate(paths, 1):
         with tempfile.TemporaryDirectory() as tmp:
-            proc = subprocess.run(
+            proc = subprocess.Popen(
                 [PY, "-m", "otter", "run", "-a", str(zip_path), str(path), "-o", tmp, "--no-logo"],
-                capture_output=True,
-                text=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
                 env=_env_for(ROOT),
             )
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            cpu += usage.ru_utime + usage.ru_stime
             results = Path(tmp) / "results.json"
             if results.is_file():
                 tests = json.loads(results.read_text())["tests"]
@@ -144,14 +148,33 @@ def serial_otter_run(paths: list[Path], zip_path: Path) -> tuple[float, dict[str
             else:
                 totals[path.name] = float("nan")
         print(f"  otter run [{i}/{len(paths)}] {path.name}: exit {proc.returncode}", flush=True)
-    return time.perf_counter() - start, totals
+    return time.perf_counter() - start, totals, cpu
 
 
-def run_grader(tree: Path, folder: Path, out: Path, *extra: str) -> tuple[float, int, str]:
-    """``python -m course_grading grade`` from ``tree``: seconds, peak memory (KiB), output.
+def bwrap_start_ms(runs: int = 20) -> float:
+    """Mean wall time of an empty sandbox (the course's bwrap options, running /bin/true)."""
+    from course_grading import sandbox
 
-    The peak is the grader process's maximum resident set size as ``wait4`` reports it
-    (with that of any child it reaped, such as a sandbox's processes).
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        for name in ("home", "tmp", "out"):
+            (base / name).mkdir()
+        (base / "job.json").write_text("{}")
+        cmd = sandbox.command(sandbox.Layout(base / "home", base / "tmp", base / "out", base / "job.json"))
+        cmd = cmd[: cmd.index(sys.executable)] + ["/bin/true"]
+        start = time.perf_counter()
+        for _ in range(runs):
+            subprocess.run(cmd, check=True, env=sandbox.environment())
+        return 1000 * (time.perf_counter() - start) / runs
+
+
+def run_grader(tree: Path, folder: Path, out: Path, *extra: str) -> tuple[float, int, str, float]:
+    """``python -m course_grading grade`` from ``tree``: seconds, peak memory (KiB), output, CPU s.
+
+    The peak memory and the CPU seconds (user + system) are the grader process's as
+    ``wait4`` reports them, with those of the children it reaped. A bubblewrap sandbox's
+    processes are not among them (bwrap does not hand their usage up), so the sandboxed
+    grader's CPU time is measured by a run with ``--no-sandbox`` (see ``main``).
     """
     log = out.with_suffix(".log")
     start = time.perf_counter()
@@ -166,10 +189,11 @@ def run_grader(tree: Path, folder: Path, out: Path, *extra: str) -> tuple[float,
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.perf_counter() - start
+    cpu = usage.ru_utime + usage.ru_stime
     text = log.read_text(errors="replace")
     if proc.returncode not in (0, 1):
         raise SystemExit(f"course_grading grade failed in {tree} (exit {proc.returncode}):\n{text[-3000:]}")
-    return elapsed, usage.ru_maxrss, text
+    return elapsed, usage.ru_maxrss, text, cpu
 
 
 def totals_of(out: Path) -> dict[str, float]:
@@ -193,7 +217,7 @@ def bomb_peak(tree: Path, work: Path, bomb: Path) -> tuple[int, str]:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(bomb, folder / "bomb.zip")
     out = work / f"bomb-{tree.name}.csv"
-    _, peak, _ = run_grader(tree, folder, out)
+    _, peak, _, _ = run_grader(tree, folder, out)
     with open(out, newline="") as fh:
         reason = next(csv.DictReader(fh), {}).get("reason", "")
     return peak, reason
@@ -242,16 +266,21 @@ def main() -> int:
 
     print("1. python -m course_grading grade (bubblewrap sandboxes) ...", flush=True)
     loads = {"before_sandboxed_grader": round(os.getloadavg()[0], 2)}
-    t_new, _, _ = run_grader(ROOT, work / "submissions", work / "sandbox.csv")
+    t_new, _, _, _ = run_grader(ROOT, work / "submissions", work / "sandbox.csv")
     new = totals_of(work / "sandbox.csv")
     print(f"   {t_new:.1f} s, {t_new / n:.2f} s per submission")
+    loads["before_cpu_measurements"] = round(os.getloadavg()[0], 2)
+    _, _, _, cpu_new = run_grader(ROOT, work / "submissions", work / "nosandbox.csv", "--no-sandbox")
+    same_without = totals_of(work / "nosandbox.csv") == new
+    start_ms = bwrap_start_ms()
+    print(f"   CPU {cpu_new / n:.2f} s per submission (--no-sandbox run), bwrap start {start_ms:.0f} ms")
     bomb = work / "bomb.zip"
     zip_bomb(bomb)
     bomb_new, bomb_reason = bomb_peak(ROOT, work, bomb)
     print(f"   zip bomb: peak {bomb_new / 1024:.0f} MiB ({bomb_reason})")
 
     old = {}
-    t_old = bomb_old = None
+    t_old = bomb_old = cpu_old = None
     ref = args.old_ref
     if not args.skip_old:
         if not ref:
@@ -264,7 +293,7 @@ def main() -> int:
         try:
             old_paths = make_submissions(tree, work / "old-submissions", args.count)
             assert [p.name for p in old_paths] == [p.name for p in paths]
-            t_old, _, _ = run_grader(tree, work / "old-submissions", work / "old.csv")
+            t_old, _, _, cpu_old = run_grader(tree, work / "old-submissions", work / "old.csv")
             old = totals_of(work / "old.csv")
             print(f"   {t_old:.1f} s, {t_old / n:.2f} s per submission")
             bomb_old, old_reason = bomb_peak(tree, work, bomb)
@@ -273,11 +302,11 @@ def main() -> int:
             subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True)
 
     serial = {}
-    t_serial = None
+    t_serial = cpu_serial = None
     if not args.skip_otter:
         print("3. serial otter run (the reference) ...", flush=True)
         loads["before_otter_run"] = round(os.getloadavg()[0], 2)
-        t_serial, serial = serial_otter_run(paths, zip_path)
+        t_serial, serial, cpu_serial = serial_otter_run(paths, zip_path)
         print(f"   {t_serial:.1f} s, {t_serial / n:.2f} s per submission")
 
     def same(a: dict, b: dict) -> str:
@@ -306,6 +335,14 @@ def main() -> int:
             "sandboxed_grader": round(t_new, 1),
             "previous_fast_engine": round(t_old, 1) if t_old else None,
         },
+        "cpu_seconds_per_submission": {
+            "otter_run_serial": round(cpu_serial / n, 2) if cpu_serial else None,
+            "sandboxed_grader_without_bwrap": round(cpu_new / n, 2),
+            "previous_fast_engine": round(cpu_old / n, 2) if cpu_old else None,
+        },
+        "bwrap_start_ms": round(start_ms, 1),
+        "no_sandbox_run_gave_the_same_scores": same_without,
+        "idle_two_core_estimate_seconds_per_submission": round((cpu_new / n + start_ms / 1000) / 2, 2),
         "workers": info["cores"],
         "previous_grader_ref": ref or None,
         "scores_agree_with_serial_otter_run": {
@@ -361,6 +398,18 @@ def render(r: dict) -> str:
         f"| the previous grader: forked, pre-warmed processes, no sandbox ({r['workers']} at a time; "
         f"`{(r['previous_grader_ref'] or '')[:10]}`) | {cell(sps['previous_fast_engine'])} | "
         f"{cell(tot['previous_fast_engine'], '{}')} | {agree['previous_fast_engine'] or 'not compared'} |",
+        "",
+        "The machine was shared, so wall-clock times above include waiting for the cores. CPU "
+        "time (user + system, from `wait4`) does not: per submission, the sandboxed grader "
+        f"uses {r['cpu_seconds_per_submission']['sandboxed_grader_without_bwrap']} s (measured "
+        "with `--no-sandbox`, the same code but for bubblewrap, whose sandboxed processes' CPU "
+        "time `wait4` does not see; the scores were "
+        f"{'the same' if r['no_sandbox_run_gave_the_same_scores'] else 'NOT the same'}) plus "
+        f"{r['bwrap_start_ms']} ms of wall time to start a sandbox; the previous grader "
+        f"{cell(r['cpu_seconds_per_submission']['previous_fast_engine'])} s; `otter run` "
+        f"{cell(r['cpu_seconds_per_submission']['otter_run_serial'])} s. On two idle cores the "
+        f"sandboxed grader would thus take about "
+        f"{r['idle_two_core_estimate_seconds_per_submission']} s per submission.",
         "",
         "Peak memory (maximum resident set size) of the grader's own process on a zip bomb, a "
         "`.zip` whose one notebook unpacks to 1 GB:",

@@ -14,8 +14,8 @@ on one submission. Inside, the notebook gets
   CAP_SETGID, which the runner uses at once to become the real user ``nobody`` (so that
   the process limit applies and no root process ever runs the notebook's code);
 * read-only: the system's ``/usr`` (and ``/etc`` parts that fonts and time zones need),
-  the Python installation and virtual environment, and of the course only ``course/``,
-  ``data/`` and ``_config.yml``. Not visible: ``exercises/`` (masters, autograders), the
+  the Python installation and virtual environment, and of the course only ``course/``
+  and ``data/``. Not visible: ``exercises/`` (masters, autograders), the
   other submissions, the folder of submissions, the output CSV, the instructor's home
   (beyond the Python installation, if it lives there);
 * writable: only its own work folder (``/home/student``, the working directory), its
@@ -87,7 +87,7 @@ def _readonly_paths() -> list[Path]:
     paths.append(exe.parent)
     if exe.is_symlink():
         paths.append(exe.resolve().parent.parent)
-    for name in ("course", "data", "_config.yml"):
+    for name in ("course", "data"):
         paths.append(ROOT / name)
     for extra in ("/etc/fonts", "/etc/localtime", "/etc/mime.types", "/usr/share/zoneinfo"):
         paths.append(Path(extra))
