@@ -16,10 +16,10 @@ NO_SANDBOX ?=
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: help setup book serve test lab exercises grade lock clean data-page execute
+.PHONY: help setup book lite serve test lab exercises grade lock clean data-page execute
 
 help:
-	@echo "make book    build the HTML book (sets up .venv first)"
+	@echo "make book    build the HTML book and its in-browser JupyterLite site (sets up .venv first)"
 	@echo "make test    run the whole test suite (builds what it needs)"
 	@echo "make execute re-execute chapters whose stored outputs are out of date"
 	@echo "make serve   serve the built book on http://127.0.0.1:$(PORT)"
@@ -59,8 +59,17 @@ book: $(STAMP) exercises
 	$(BIN)/jupyter-book build . -W --keep-going
 	@$(BIN)/python -m course_book.colab _build/colab
 	$(BIN)/python -m course_book.slides --out $(HTML)/slides
+	$(BIN)/python -m course_book.lite $(if $(PYODIDE_ARCHIVE),--pyodide-archive "$(PYODIDE_ARCHIVE)")
 	@echo
 	@echo "Book built. Open $(CURDIR)/$(HTML)/index.html  (or: make serve)"
+
+# The course in the browser (JupyterLite, Pyodide): _build/html/lite. make book runs it.
+# Its files come from npm and PyPI, pinned in requirements/lite.toml, cached in
+# ~/.cache/rucn-course/lite (LITE_CACHE); PYODIDE_ARCHIVE=pyodide-0.27.7.tar.bz2 takes
+# the package builds from the official release archive instead.
+PYODIDE_ARCHIVE ?=
+lite: $(STAMP) exercises
+	$(BIN)/python -m course_book.lite $(if $(PYODIDE_ARCHIVE),--pyodide-archive "$(PYODIDE_ARCHIVE)")
 
 serve: $(STAMP)
 	@test -f $(HTML)/index.html || { echo "No built book in $(HTML): run 'make book' first."; exit 1; }
