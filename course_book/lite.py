@@ -415,18 +415,36 @@ def site_lock(
 
 
 # --------------------------------------------------------------------------- the site
+#: Where the site's JupyterLab opens a notebook: ``<site>/lite/lab/index.html?path=<notebook>``.
+LAUNCH_PAGE = "lite/lab/index.html"
+
+
+def lite_notebooks(root: Path = ROOT) -> list[str]:
+    """The notebooks the site holds, as repository paths (``chapters/03_....ipynb``):
+    every chapter and every student exercise. The book links each one's page to it."""
+    chapters = sorted((root / "chapters").glob("[0-9][0-9]_*.ipynb"))
+    student = sorted((root / "exercises" / "student").glob("*.ipynb"))
+    return [p.relative_to(root).as_posix() for p in chapters + student]
+
+
+def launch_url(notebook: str, to_site_root: str = "") -> str:
+    """The link that opens ``notebook`` (a repository path) in the site's JupyterLab;
+    ``to_site_root`` is the relative path from the linking page to the book's root."""
+    return f"{to_site_root}{LAUNCH_PAGE}?path={notebook}"
+
+
 def _contents(root: Path, staging: Path) -> list[str]:
     """Copy the notebooks learners open into the staging folder; return their paths."""
     if staging.exists():
         shutil.rmtree(staging)
-    chapters = sorted((root / "chapters").glob("[0-9][0-9]_*.ipynb"))
-    student = sorted((root / "exercises" / "student").glob("*.ipynb"))
-    if not student:
+    notebooks = lite_notebooks(root)
+    if not any(n.startswith("exercises/") for n in notebooks):
         raise LiteBuildError(
             "no student exercises in exercises/student: run `make exercises` (make book does) first"
         )
     paths = []
-    for path in chapters + student:
+    for rel_name in notebooks:
+        path = root / rel_name
         rel = path.relative_to(root)
         (staging / rel).parent.mkdir(parents=True, exist_ok=True)
         (staging / rel).write_text(_lite_notebook(path), encoding="utf-8")

@@ -106,6 +106,9 @@ def _on_builder_inited(app: Sphinx) -> None:
     }
     # marker in the page body -> script the page needs
     app._course_page_scripts = {CHART_MARKER: names["charts"], QUIZ_MARKER: names["selfcheck"]}  # type: ignore[attr-defined]
+    from course_book import lite
+
+    app._course_lite_notebooks = set(lite.lite_notebooks(Path(app.srcdir)))  # type: ignore[attr-defined]
 
 
 def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -125,6 +128,40 @@ def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context
                 f"s.src={url!r};s.async=true;s.id='course-charts';document.head.appendChild(s);}});"
             ),
         )
+
+
+def _on_html_page_context_launch(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    """Put "Run in your browser" first in the launch menu of every page whose notebook
+    the JupyterLite site holds (course_book.lite): it opens the same notebook there.
+    Runs after sphinx-book-theme has built the launch menu (priority 600)."""
+    from course_book import lite
+
+    notebook = f"{pagename}.ipynb"
+    if notebook not in app._course_lite_notebooks:  # type: ignore[attr-defined]
+        return
+    button = {
+        "type": "link",
+        "text": "Run in your browser",
+        "tooltip": "Open this notebook in JupyterLite: Python runs in your browser, nothing to install",
+        "icon": "_static/images/logo_jupyterlite.svg",
+        "url": lite.launch_url(notebook, "../" * pagename.count("/")),
+        "label": "launch-lite-button",
+    }
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "launch-buttons":
+            group["buttons"].insert(0, button)
+            return
+    context.setdefault("header_buttons", []).append(
+        {
+            "type": "group",
+            "tooltip": "Launch interactive content",
+            "icon": "fas fa-rocket",
+            "buttons": [button],
+            "label": "launch-buttons",
+        }
+    )
 
 
 class VegaLiteMimeRenderer:
@@ -243,6 +280,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _on_html_page_context)
     app.connect("html-page-context", _on_page_colab_button, priority=502)  # after the theme's launch buttons
+    app.connect("html-page-context", _on_html_page_context_launch, priority=600)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("doctree-resolved", _on_doctree_resolved)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
