@@ -7,11 +7,7 @@ so that every chapter shares one implementation.
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
-#: Root of the course (the folder holding ``_config.yml``, ``data/`` and ``chapters/``).
-#: In a checkout (or an editable install) the repository; in the wheel that JupyterLite
-#: installs (course_book.lite), the copy of the data, self-check questions and
-#: ``_config.yml`` packed into it (``course/_resources``).
-ROOT = _PACKAGE.parent if (_PACKAGE.parent / "_config.yml").is_file() else _PACKAGE / "_resources"
+#: Root of the course repository (the folder holding ``_config.yml``).
+ROOT = Path(__file__).resolve().parent.parent
 
 __all__ = ["ROOT"]

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import html
 import json
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,11 +76,6 @@ ERA_FILLS = ("#f0f0f0", "#dcdcdc")
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
-
-if sys.platform == "emscripten":  # pragma: no cover - the browser kernel (JupyterLite)
-    # Altair's default renderer there would load Vega from a CDN; JupyterLite
-    # draws the Vega-Lite output itself, offline, as JupyterLab does.
-    alt.renderers.enable("mimetype")
 
 
 def _theme() -> dict[str, Any]:

@@ -16,10 +16,12 @@ Where the files come from (all pinned in ``requirements/lite.toml``):
   that the official lock lists**, or the build fails;
 * pure-Python wheels from PyPI (``pip download --require-hashes``); wheels with
   an optional C extension lose it and are retagged ``py3-none-any``;
-* the course's runtime package ``course/`` as a wheel built here, with the data
-  package, the self-check questions and ``_config.yml`` inside it
-  (``course/_resources``), so that ``course.data.load`` works unchanged in the
-  browser without any network.
+* the course's runtime package ``course/`` as a wheel built here. The wheel
+  keeps the repository's layout around the package: beside ``course/`` it holds
+  ``data/`` (the data package) and ``chapters/selfcheck/``, so that in the
+  browser's ``site-packages`` they sit where ``course.ROOT`` (the folder above
+  the package) finds them in a checkout, and ``course.data.load`` works
+  unchanged, with no network and no change to the runtime.
 
 The site's ``pyodide-lock.json`` is the official lock cut down to the packages
 shipped, plus entries for the wheels above: the kernel then loads what a cell
@@ -72,7 +74,8 @@ HTML = ROOT / "_build" / "html"
 WORK = ROOT / "_build" / "lite"
 #: Interpreter files taken from the npm package (no source maps, no type stubs).
 INTERPRETER = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
-#: Folders of the repository that the browser kernel's wheel carries, besides ``course/``.
+#: Folders of the repository that the browser kernel's wheel carries beside ``course/``,
+#: at the same place relative to it (``course.ROOT`` is the folder above the package).
 RESOURCES = {
     "data": ("*.csv", "datapackage.json"),
     "chapters/selfcheck": ("*.yml",),
@@ -352,13 +355,13 @@ def _course_files(root: Path) -> dict[str, bytes]:
     for folder, patterns in RESOURCES.items():
         for pattern in patterns:
             for path in sorted((root / folder).glob(pattern)):
-                files[f"course/_resources/{folder}/{path.name}"] = path.read_bytes()
-    files["course/_resources/_config.yml"] = (root / "_config.yml").read_bytes()
+                files[f"{folder}/{path.name}"] = path.read_bytes()
     return files
 
 
 def course_wheel(out_dir: Path, root: Path = ROOT) -> Path:
-    """Build the runtime package ``course/`` (and its resources) as a pure wheel.
+    """Build the runtime package ``course/`` (with ``data/`` and ``chapters/selfcheck/``
+    beside it, see :data:`RESOURCES`) as a pure wheel.
 
     The version carries a hash of the contents, so that a browser never keeps an
     old copy under the same name. Byte for byte reproducible."""
@@ -374,7 +377,7 @@ def course_wheel(out_dir: Path, root: Path = ROOT) -> Path:
     files[f"{dist_info}/WHEEL"] = (
         b"Wheel-Version: 1.0\nGenerator: course_book.lite\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     )
-    files[f"{dist_info}/top_level.txt"] = b"course\n"
+    files[f"{dist_info}/top_level.txt"] = b"course\n"  # data/ and chapters/ hold no modules
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"rucn_course-{version}-py3-none-any.whl"
     _write_wheel(target, files, dist_info)

@@ -230,23 +230,42 @@ def launch_links(page: str) -> list[tuple[str, str]]:
 
     Live tools' notes and any other launch option on a page come from here, so a
     view never names its own page. Add a launcher here (JupyterLite, a hub) and
-    every live tool offers it.
+    every live tool offers it. The first, where the page's notebook is in the
+    JupyterLite site, runs it in the reader's browser (a link relative to the page).
     """
-    from course_book import config
+    from course_book import config, lite
 
     links = []
+    if page in lite.lite_notebooks():
+        links.append((LITE_LABEL, lite.launch_url(page, "../" * page.count("/"))))
     if config.repository()[0]:
         links.append(("on Binder", config.binder_url(page)))
     return links
 
 
+#: The label of the JupyterLite launch link (drawn as a button beside a live tool).
+LITE_LABEL = "Run it in your browser"
+
+
 def _launch_html(page: str) -> str:
     from html import escape
 
-    links = [f'<a href="{escape(url)}">{escape(label)}</a>' for label, url in launch_links(page)]
-    where = (", ".join(links[:-1]) + " or " + links[-1]) if len(links) > 1 else (links[0] if links else "")
+    links = launch_links(page)
+    button = ""
+    if links and links[0][0] == LITE_LABEL:
+        url = links.pop(0)[1]
+        button = (
+            f'<a class="course-launch__lite" href="{escape(url)}" target="_blank">{escape(LITE_LABEL)}</a> '
+            "(JupyterLite: Python runs in this browser, nothing to install)."
+        )
+    links_html = [f'<a href="{escape(url)}">{escape(label)}</a>' for label, url in links]
+    where = (
+        (", ".join(links_html[:-1]) + " or " + links_html[-1])
+        if len(links_html) > 1
+        else (links_html[0] if links_html else "")
+    )
     online = f"Open it {where}, or" if where else "Open it"
-    return f' <span class="course-launch">{online} on your computer with <code>make lab</code>.</span>'
+    return f' <span class="course-launch">{button} {online} on your computer with <code>make lab</code>.</span>'
 
 
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
