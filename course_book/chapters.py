@@ -99,7 +99,7 @@ class Entry:
     exercise_minutes: int
     views: str | None
     exercise: str
-    guide: str
+    guide: str | None  # None: no seminar session (the Python primer)
     objectives: tuple[Objective, ...]
     questions: tuple[Question, ...]
     runtime: dict  # the question data the runtime reads (selfcheck, views' data)
@@ -141,9 +141,11 @@ def _parse_entry(path: Path) -> tuple[Entry | None, list[str]]:
         bad.append(f"{name}: 'number' must be a whole number")
     elif m and int(m.group(1)) != number:
         bad.append(f"{name}: 'number' is {number}, but the file name says {int(m.group(1))}")
-    for key in ("title", "part", "exercise", "guide"):
+    for key in ("title", "part", "exercise"):
         if key in data and not _text(data[key]):
             bad.append(f"{name}: '{key}' must be non-empty text")
+    if data.get("guide") is not None and not _text(data["guide"]):
+        bad.append(f"{name}: 'guide' must name a section of {GUIDES}, or be empty (no seminar session)")
     brief = data.get("brief", [])
     if not (isinstance(brief, list) and all(_text(b) for b in brief)):
         bad.append(f"{name}: 'brief' must be a list of the brief's section headings (may be empty)")
@@ -201,7 +203,7 @@ def _parse_entry(path: Path) -> tuple[Entry | None, list[str]]:
             exercise_minutes=time["exercise"],
             views=views,
             exercise=data["exercise"],
-            guide=" ".join(data["guide"].split()),
+            guide=" ".join(data["guide"].split()) if data.get("guide") is not None else None,
             objectives=tuple(objectives),
             questions=questions,
             runtime={k: v for k, v in data.items() if k not in BOOK_KEYS},
@@ -590,7 +592,7 @@ def problems(root: Path = ROOT, stale: bool = True) -> list[str]:
             if not assessed[o.id]:
                 bad.append(f"{e.stem}.yml: objective {o.id} is assessed by no question")
         count = guides.count(e.guide)
-        if count != 1:
+        if e.guide is not None and count != 1:
             bad.append(
                 f"{GUIDES} has {count} sections '## {e.guide}' (the guide that {e.stem}.yml names);"
                 " it needs one"

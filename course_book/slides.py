@@ -90,7 +90,8 @@ def reveal_source() -> Path:
 
 def chapters(names: Iterable[str] | None = None) -> list[Path]:
     """The chapter notebooks (``NN_slug.ipynb``), optionally only the named ones."""
-    found = sorted(CHAPTERS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    # Decks are for the seminar sessions: the Python primer (chapter 0) has none.
+    found = sorted(p for p in CHAPTERS_DIR.glob("[0-9][0-9]_*.ipynb") if not p.stem.startswith("00_"))
     if names:
         wanted = [n.removesuffix(".ipynb") for n in names]
         unknown = sorted(set(wanted) - {p.stem for p in found})

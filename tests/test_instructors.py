@@ -40,6 +40,8 @@ from course_instructor.kit import PRIVATE_CLOSE, KitError, build_kit, to_lms
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+#: The chapters taught in seminar sessions (and given slides): all but the Python primer, chapter 0.
+SESSIONS = [c for c in CHAPTERS if not c.stem.startswith("00_")]
 MASTERS = sorted(MASTERS_DIR.glob("*.ipynb"))
 PAGES = ["index", "course_plan", "chapter_guides", "simulation", "assessment", "running"]
 
@@ -300,8 +302,8 @@ def test_instructor_pages_are_in_the_book_and_cover_every_session() -> None:
         assert f"file: instructors/{page}" in toc, f"instructors/{page} is not in _toc.yml"
     plan = (ROOT / "instructors" / "course_plan.md").read_text()
     sessions = re.split(r"^## Session \d", plan, flags=re.M)[1:]
-    assert len(sessions) == len(CHAPTERS), f"{len(sessions)} sessions for {len(CHAPTERS)} chapters"
-    for chapter, text in zip(CHAPTERS, sessions):
+    assert len(sessions) == len(SESSIONS), f"{len(sessions)} sessions for {len(SESSIONS)} chapters"
+    for chapter, text in zip(SESSIONS, sessions):
         exercise = "ex" + chapter.stem
         for needle in (
             "**Pre-reading.**",
@@ -315,7 +317,7 @@ def test_instructor_pages_are_in_the_book_and_cover_every_session() -> None:
     guides = (ROOT / "instructors" / "chapter_guides.md").read_text()
     # one section per chapter, named by its entry: checked by course_book.chapters (test_chapters.py)
     parts = re.split(r"^## ", guides, flags=re.M)[1:]
-    assert len(parts) == len(CHAPTERS), f"{len(parts)} chapter guides"
+    assert len(parts) == len(SESSIONS), f"{len(parts)} chapter guides"
     for text in parts:
         for needle in ("**Discussion prompts**", "**Common misconceptions**", "**In-class activity"):
             assert needle in text, f"a chapter guide lacks {needle}"
@@ -349,9 +351,9 @@ def test_slides_cli_explains_a_wrong_chapter(tmp_path: Path) -> None:
 
 def test_each_chapter_guide_links_its_published_deck(built_book: Path) -> None:
     page = (built_book / "instructors" / "chapter_guides.html").read_text(encoding="utf-8")
-    heads = [page.find(f"<h2>{n} · ") for n in range(1, len(CHAPTERS) + 1)] + [len(page)]
+    heads = [page.find(f"<h2>{n} · ") for n in range(1, len(SESSIONS) + 1)] + [len(page)]
     assert all(h >= 0 for h in heads), "a chapter's guide has no heading"
-    for n, chapter in enumerate(CHAPTERS, start=1):
+    for n, chapter in enumerate(SESSIONS, start=1):
         href = f'href="../slides/{chapter.stem}.slides.html"'
         where = page.find(href)
         assert heads[n - 1] < where < heads[n], f"the guide for chapter {n} does not link its deck"
@@ -461,7 +463,7 @@ def walk_deck(browser, url: str) -> dict:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("chapter", [c.stem for c in CHAPTERS])
+@pytest.mark.parametrize("chapter", [c.stem for c in SESSIONS])
 def test_deck_loads_offline_without_errors(browser, decks_url: str, chapter: str) -> None:
     result = walk_deck(browser, f"{decks_url}/{chapter}.slides.html")
     assert not result["remote"], f"{chapter}: requests left 127.0.0.1: {result['remote'][:3]}"
@@ -487,7 +489,7 @@ def test_deck_check_catches_a_remote_script(browser, decks: Path, tmp_path: Path
 
     The bad deck lives in its own folder (the published decks stay untouched), with links to
     the decks' assets."""
-    deck = (decks / f"{CHAPTERS[0].stem}.slides.html").read_text()
+    deck = (decks / f"{SESSIONS[0].stem}.slides.html").read_text()
     for asset in decks.iterdir():
         if not asset.name.endswith(".slides.html"):
             (tmp_path / asset.name).symlink_to(asset)
