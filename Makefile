@@ -80,7 +80,7 @@ serve: $(STAMP)
 execute: $(STAMP)
 	$(BIN)/python -m course_book.notebooks --stale --execute
 
-lab: $(STAMP)
+lab: $(STAMP) exercises
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)"
 
 data-page: $(STAMP)

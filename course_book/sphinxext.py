@@ -265,7 +265,9 @@ def _launch_html(page: str) -> str:
         else (links_html[0] if links_html else "")
     )
     online = f"Open it {where}, or" if where else "Open it"
-    return f' <span class="course-launch">{button} {online} on your computer with <code>make lab</code>.</span>'
+    return (
+        f' <span class="course-launch">{button} {online} on your computer with <code>make lab</code>.</span>'
+    )
 
 
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
