@@ -464,6 +464,9 @@ def _lite_notebook(path: Path) -> str:
 
     nb = nbformat.read(path, as_version=4)  # rejoins the lines
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
     return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 

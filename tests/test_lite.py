@@ -250,3 +250,17 @@ def test_live_tools_offer_the_browser_beside_their_saved_state(built_book):
     page = (built_book / "chapters" / "03_military_technical.html").read_text(encoding="utf-8")
     link = lite.launch_url("chapters/03_military_technical.ipynb", "../")
     assert f'class="course-launch__lite" href="{link}"' in page
+
+
+def test_the_readme_records_the_version_and_licence_of_every_pinned_file():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The course in your browser (JupyterLite)", 1)[1].split("\n## ", 1)[0]
+    pins = lite.Pins.load()
+    for wheel in pins.wheels + pins.extensions:
+        version = wheel.pin.split("==")[1]
+        assert version in section, f"README: no version {version} for {wheel.pin}"
+    assert pins.version in section and "MPL-2.0" in section
+    rows = [r for r in section.splitlines() if r.startswith("| ") and not r.startswith("| component")]
+    assert rows and all(r.rstrip().rstrip("|").split("|")[-1].strip() for r in rows), (
+        "a row without a licence"
+    )
