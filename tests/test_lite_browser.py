@@ -88,8 +88,9 @@ def error_outputs(page) -> list[str]:
     )
 
 
-def _texts(outputs: list[dict]) -> list[str]:
-    """The printed and plain-text results of a cell, whitespace normalized."""
+def _texts(outputs: list[dict]) -> str:
+    """The printed and plain-text results of a cell, as one whitespace-normalized text
+    (a kernel may split what a cell prints into several stream outputs, or not)."""
     found = []
     for out in outputs:
         if out.get("output_type") == "stream":
@@ -100,8 +101,8 @@ def _texts(outputs: list[dict]) -> list[str]:
             text = out.get("data", {}).get("text/plain", "")
         else:
             text = f"{out.get('ename')}: {out.get('evalue')}"
-        found.append(" ".join(("".join(text) if isinstance(text, list) else text).split()))
-    return found
+        found.append("".join(text) if isinstance(text, list) else text)
+    return " ".join(" ".join(found).split())
 
 
 def test_a_chapter_runs_in_the_browser_offline_with_the_stored_results(lite):
@@ -131,9 +132,13 @@ def test_a_chapter_runs_in_the_browser_offline_with_the_stored_results(lite):
     assert not differ, "results that differ in the browser (cell, stored, browser): " + repr(differ[:3])
 
     # A self-check widget: choose an answer, press Check answer, the kernel gives its verdict.
-    quiz = page.locator(".jp-OutputArea-output").filter(has=page.locator(".widget-radio-box")).first
-    quiz.scroll_into_view_if_needed()
-    quiz.locator(".widget-radio-box label").first.click()
+    quiz = (
+        page.locator(".jp-OutputArea-output")
+        .filter(has=page.get_by_role("button", name="Check answer"))
+        .first
+    )
+    quiz.scroll_into_view_if_needed(timeout=60000)
+    quiz.get_by_role("radio").first.check()
     quiz.get_by_role("button", name="Check answer").first.click()
     quiz.get_by_text("between includes both ends").wait_for(timeout=15000)
     assert not errors, errors
@@ -156,12 +161,13 @@ def test_edits_persist_in_the_browser_and_the_notebook_downloads(lite):
         "async () => { await window.jupyterapp.commands.execute('docmanager:save'); return 1; }"
     )
     page.reload(wait_until="load")
-    page.wait_for_function(APP_READY, timeout=60000)
+    page.wait_for_function(APP_READY, timeout=120000)
     page.wait_for_function(
-        "(marker) => window.jupyterapp.shell.currentWidget.content.model"
-        " && window.jupyterapp.shell.currentWidget.content.model.sharedModel.cells[0].source === marker",
+        "(marker) => { const w = window.jupyterapp.shell.currentWidget;"
+        " const m = w && w.content && w.content.model;"
+        " return m && m.sharedModel.cells.length > 0 && m.sharedModel.cells[0].source === marker; }",
         arg=marker,
-        timeout=30000,
+        timeout=120000,
     )
     with page.expect_download(timeout=30000) as download:
         page.evaluate("() => window.jupyterapp.commands.execute('docmanager:download')")
