@@ -64,7 +64,7 @@ book: $(STAMP) exercises
 	@echo "Book built. Open $(CURDIR)/$(HTML)/index.html  (or: make serve)"
 
 # The course in the browser (JupyterLite, Pyodide): _build/html/lite. make book runs it.
-# Its files come from npm and PyPI, pinned in requirements/lite.toml, cached in
+# Its files come from the npm registry and PyPI (no npm needed), pinned in requirements/lite.toml, cached in
 # ~/.cache/rucn-course/lite (LITE_CACHE); PYODIDE_ARCHIVE=pyodide-0.27.7.tar.bz2 takes
 # the package builds from the official release archive instead.
 PYODIDE_ARCHIVE ?=

