@@ -11,7 +11,6 @@ What it does, using Sphinx's own hooks (no rewriting of built HTML):
   adds it, deferred, only to pages that hold self-check questions;
 * renders each chart's Vega-Lite output as the page's ``<figure class="course-chart">``
   (:class:`VegaLiteMimeRenderer`, a myst-nb mime plugin);
-* adds ``course.css`` to every page;
 * makes the book prefer a live tool's static fallback (``text/html``) over the
   ipywidgets view, drops saved widget state from pages (no widget JavaScript is
   needed), and fails the build (a warning under ``-W``) if a notebook shows an
@@ -32,7 +31,6 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
-STATIC = HERE / "static"  # copied to _static (CSS only)
 JS = HERE / "js"  # bundled into the chart script
 VEGALITE_VERSION = "5.20"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -98,8 +96,6 @@ def _write_asset(app: Sphinx, stem: str, key: str, make: Any) -> str:
 def _on_builder_inited(app: Sphinx) -> None:
     if app.builder.format != "html":
         return
-    app.config.html_static_path.append(str(STATIC))
-    app.add_css_file("course.css")
     keys = dict(part.rsplit("-", 1) for part in app.config.course_asset_key.split(","))
     names = {
         stem: _write_asset(app, stem, keys[stem], make) for stem, (make, _src) in _asset_recipes().items()

@@ -39,10 +39,15 @@ function drawChart(fig) {
     console.error(err);
     return;
   }
-  vegaEmbed(view, spec, { actions: false, renderer: "svg", tooltip: { theme: "light" } })
+  // Vega-Embed gives its element the role graphics-document; the view around it is the
+  // box that scrolls on a narrow screen, a named region (course_book/js/page-a11y.js).
+  const drawing = document.createElement("div");
+  drawing.className = "course-chart__drawing";
+  view.replaceChildren(drawing);
+  vegaEmbed(drawing, spec, { actions: false, renderer: "svg", tooltip: { theme: "light" } })
     .then(function (result) {
       fig.dataset.drawn = "yes";
-      view.setAttribute("aria-live", "polite");
+      drawing.setAttribute("aria-live", "polite");
       // Label each bound control by its visible name (for screen readers).
       fig.querySelectorAll(".vega-bind").forEach(function (bind) {
         const name = bind.querySelector(".vega-bind-name");
