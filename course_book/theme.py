@@ -21,7 +21,14 @@ In order of preference, what it uses:
    upstream file or function the course copies from, so that a theme upgrade
    names exactly what to re-check.
 
-Measurements: benchmarks/results/pagespeed-*.md; accessibility: tests/test_pages.py.
+The page header's buttons (launch, repository, download) are sphinx-book-theme's own.
+A launch option is a ``launch_buttons`` setting in ``_config.yml`` (the theme knows
+Binder, JupyterHub, Colab, Deepnote and JupyterLite: ``jupyterlite_url``), or a button
+that an ``html-page-context`` handler after priority 501 appends to the launch group in
+``context["header_buttons"]`` (as course_book.sphinxext does to the Colab button); its
+icon is an image path or a Font Awesome class listed in ICON_NAMES.
+
+Measurements: benchmarks/results/pagespeed-*.md; accessibility: tests/test_browser.py.
 """
 
 from __future__ import annotations
