@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from course import ROOT
+from course.chapter import read as read_entry
 
 __all__ = [
     "SlidesError",
@@ -90,8 +91,11 @@ def reveal_source() -> Path:
 
 def chapters(names: Iterable[str] | None = None) -> list[Path]:
     """The chapter notebooks (``NN_slug.ipynb``), optionally only the named ones."""
-    # Decks are for the seminar sessions: the Python primer (chapter 0) has none.
-    found = sorted(p for p in CHAPTERS_DIR.glob("[0-9][0-9]_*.ipynb") if not p.stem.startswith("00_"))
+    # Decks are for the seminar sessions, the chapters whose entry names a guide section:
+    # the Python primer (chapter 0) has none.
+    found = sorted(
+        p for p in CHAPTERS_DIR.glob("[0-9][0-9]_*.ipynb") if read_entry(p.with_suffix(".yml")).get("guide")
+    )
     if names:
         wanted = [n.removesuffix(".ipynb") for n in names]
         unknown = sorted(set(wanted) - {p.stem for p in found})

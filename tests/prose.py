@@ -37,6 +37,14 @@ def chapter_paths() -> list[Path]:
     return sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
 
 
+def brief_chapter_paths() -> list[Path]:
+    """The chapters that teach sections of the brief (their entry's ``brief`` list is not
+    empty): not chapter 0, the Python primer, which teaches tools and makes no claim."""
+    from course.chapter import read
+
+    return [p for p in chapter_paths() if read(p.with_suffix(".yml")).get("brief")]
+
+
 def markdown_cells(path: Path) -> list[str]:
     nb = json.loads(path.read_text(encoding="utf-8"))
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]

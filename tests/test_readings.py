@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from prose import ROOT, chapter_paths, markdown_cells, section  # noqa: E402
+from prose import ROOT, brief_chapter_paths, chapter_paths, markdown_cells, section  # noqa: E402
 from test_references import NO_IDENTIFIER_NOTE, bib_entries  # noqa: E402
 
 MINIMUM = {"china": 2, "russia": 2, "since_2022": 2}
@@ -72,7 +72,7 @@ def shortfalls(keys: list[str], entries) -> list[str]:
     return [f"{what}: {counts[what]} (need {need})" for what, need in MINIMUM.items() if counts[what] < need]
 
 
-@pytest.mark.parametrize("path", chapter_paths(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", brief_chapter_paths(), ids=lambda p: p.stem)
 def test_further_reading_has_the_voices_and_annotations(path: Path) -> None:
     entries = bib_entries()
     listed = items(further_reading(path))
@@ -150,7 +150,9 @@ PAGES_WITH_BRIEF_LINK = [ROOT / "index.md", ROOT / "appendices" / "bibliography.
 
 
 @pytest.mark.parametrize(
-    "path", chapter_paths() + PAGES_WITH_BRIEF_LINK, ids=lambda p: p.stem if p.suffix == ".ipynb" else p.name
+    "path",
+    brief_chapter_paths() + PAGES_WITH_BRIEF_LINK,
+    ids=lambda p: p.stem if p.suffix == ".ipynb" else p.name,
 )
 def test_page_links_the_brief(path: Path) -> None:
     text = "\n".join(markdown_cells(path)) if path.suffix == ".ipynb" else path.read_text(encoding="utf-8")

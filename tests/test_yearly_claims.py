@@ -35,6 +35,7 @@ NOT_A_PATTERN_CLAIM: dict[str, str] = {
     "the low-impact activity recurred": "sums up the cited events above it; not a yearly pattern",
     "began each year:": "introduces the printed count per year below it",
     "as reported each January": "when the customs office publishes, not a claim about the data",
+    "lists every year you ask for": "what reindex does (the Python primer), not a claim about the data",
 }
 
 
