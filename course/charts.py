@@ -125,6 +125,11 @@ def _json_for_script(spec: Mapping[str, Any]) -> str:
 
 #: Key of the course's metadata under a specification's ``usermeta``.
 USERMETA_KEY = "course"
+#: The width a chart made to fill its page ("container") has in a notebook. JupyterLab's own
+#: Vega-Lite renderer would re-lay a container-wide chart out without end as the output area's
+#: scroll bar comes and goes (a renderer at full CPU); the book restores "container"
+#: (``usermeta.course.responsive``, :func:`figure_html`).
+NOTEBOOK_WIDTH = 640
 
 
 def figure_meta(spec: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -157,6 +162,8 @@ def figure_html(spec: Mapping[str, Any]) -> str:
         else ""
     )
     page_spec = {k: v for k, v in spec.items() if k != "usermeta"}
+    if meta.get("responsive"):
+        page_spec["width"] = "container"  # the page fills its column (see NOTEBOOK_WIDTH)
     return (
         f'<figure class="course-chart" aria-label="{esc(title)}">'
         f'<div class="course-chart__view" style="min-height:{int(meta.get("height", 420))}px">'
@@ -217,6 +224,9 @@ class Figure:
                 meta["source"] = self.source
             if self.controls_note:
                 meta["controls_note"] = self.controls_note
+            if spec.get("width") == "container":
+                spec["width"] = NOTEBOOK_WIDTH
+                meta["responsive"] = True
             spec["usermeta"] = {**(spec.get("usermeta") or {}), USERMETA_KEY: meta}
             self._spec = spec
         return self._spec

@@ -85,3 +85,20 @@ def test_only_the_entry_part_the_runtime_reads_makes_a_chapter_stale(tmp_path):
     # ... its self-check questions do
     entry.write_text(text.replace("section: argument", "section: evidence", 1))
     assert stale_inputs(copy, tmp_path) == [f"chapters/{nb.stem}.yml changed"]
+
+
+@pytest.mark.parametrize("nb", chapters(), ids=lambda p: p.stem)
+def test_no_stored_chart_fills_its_container_in_a_notebook(nb):
+    """A Vega-Lite output as wide as its "container" sends JupyterLab's renderer into an
+    endless re-layout (the output area's scroll bar comes and goes): notebooks store a
+    fixed width and the book widens the chart again (course.charts.NOTEBOOK_WIDTH)."""
+    from course.charts import figure_html
+
+    cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        for out in cell.get("outputs", []):
+            for mime, spec in out.get("data", {}).items():
+                if mime.startswith("application/vnd.vegalite"):
+                    assert spec.get("width") != "container", f"{nb.name}: a chart stored container-wide"
+                    if spec["usermeta"]["course"].get("responsive"):
+                        assert '"width":"container"' in figure_html(spec).replace(" ", "")

@@ -84,7 +84,7 @@ def test_year_range_stays_in_order_when_sliders_cross(transfers, deals):
     import vl_convert as vlc
 
     spec = json.loads(json.dumps(arms.explorer(transfers, deals).spec))
-    spec["width"] = 640  # "container" has no width outside a page
+    assert spec["width"] == 640 and spec["usermeta"]["course"]["responsive"]  # the notebook's width
     for p in spec["params"]:
         if p["name"] == "start_year":
             p["value"] = 2015
