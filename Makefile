@@ -16,12 +16,13 @@ NO_SANDBOX ?=
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: help setup book lite serve test lab exercises grade lock clean data-page execute
+.PHONY: help setup book lite serve test lab exercises grade lock clean data data-page execute
 
 help:
 	@echo "make book    build the HTML book and its in-browser JupyterLite site (sets up .venv first)"
 	@echo "make test    run the whole test suite (builds what it needs)"
 	@echo "make execute re-execute chapters whose stored outputs are out of date"
+	@echo "make data    rebuild the tables in data/ from data/raw/, datapackage.json and the data page"
 	@echo "make serve   serve the built book on http://127.0.0.1:$(PORT)"
 	@echo "make lab     open the course in JupyterLab"
 	@echo "make exercises   generate student notebooks and autograder zips"
@@ -82,6 +83,14 @@ execute: $(STAMP)
 
 lab: $(STAMP) exercises
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)"
+
+# Every table in data/ but the hand-kept scenarios and developments, from the raw inputs in
+# data/raw/ (their terms: data/raw/README.md), then datapackage.json and the data page.
+# A table whose raw file is missing is skipped with a message and keeps its committed version.
+data: $(STAMP)
+	$(BIN)/python data/build/make_data.py; status=$$?; \
+	  $(BIN)/python -m course_book.datadoc || exit 1; \
+	  test $$status -eq 0 || { echo "make data: some tables were not rebuilt (see above)"; exit $$status; }
 
 data-page: $(STAMP)
 	$(BIN)/python -m course_book.datadoc

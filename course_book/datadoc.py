@@ -112,6 +112,14 @@ def _section(resource: dict[str, Any], frame: pd.DataFrame | None, error: str | 
     out += [f"- {_link(s.get('title', ''), s.get('path'))}" for s in resource.get("sources", [])]
     if resource.get("via"):
         out += [f"- Copy used by the course: {_md(resource['via'])}"]
+    if resource.get("raw"):
+        files = ", ".join(f"`data/{path}`" for path in resource["raw"])
+        out += [f"- Raw input in the course's repository: {files} (`make data` rebuilds the table from it)"]
+    else:
+        out += [
+            "- Kept by hand in the course's repository: the course's own compilation,"
+            " not rebuilt by `make data`"
+        ]
     out += ["", "**Terms of use:**", ""]
     out += [
         f"- {_link(lic.get('title', lic.get('name', '')), lic.get('path'))}"

@@ -1,23 +1,17 @@
-"""Build data/arms_transfers.csv and data/arms_deals.csv from the reference copies."""
+"""Build the tables arms_transfers and arms_deals from SIPRI's extracts in data/raw/."""
 
-import sys
 from pathlib import Path
 
 import pandas as pd
-
-sys.path.insert(0, str(Path(__file__).parent))
 from deals_text import CATEGORY, SUMMARY
-from refdir import reference_dir
-
-REF = reference_dir()
-OUT = Path(__file__).resolve().parents[1]
 
 SIPRI_TIV_SOURCE = "SIPRI Arms Transfers Database, TIV tables (2022 release, data to 2021)"
 SIPRI_REG_SOURCE = "SIPRI Arms Transfers Database, trade register (generated 13 March 2025, data to 2024)"
+STATUS = {"New": "new", "Second hand": "second-hand", "Second hand but modernized": "second-hand-modernized"}
 
 
-def arms_transfers():
-    r = pd.read_csv(REF / "sipri_tiv_ru_cn_by_year_v2022.csv")
+def arms_transfers(raw: Path) -> pd.DataFrame:
+    r = pd.read_csv(raw / "sipri_tiv_ru_cn_by_year_v2022.csv")
     out = pd.DataFrame({"year": r.year})
     out["supplier"] = ["Soviet Union" if y <= 1991 else "Russia" for y in r.year]
     out["russia_to_china_tiv_mn"] = (
@@ -29,17 +23,19 @@ def arms_transfers():
     out["share_of_russia_exports_pct"] = r.share_of_russia_exports_pct
     out["vintage"] = "SIPRI-2022"
     out["source"] = SIPRI_TIV_SOURCE
-    # consistency with the reference file's own shares
+    # consistency with the raw file's own shares
     chk = (out.russia_to_china_tiv_mn / out.china_total_imports_tiv_mn * 100).round(1)
-    assert (abs(chk - out.share_of_china_imports_pct) < 0.051).all(), out[
-        abs(chk - out.share_of_china_imports_pct) >= 0.051
-    ]
-    out.to_csv(OUT / "arms_transfers.csv", index=False)
+    off = out[abs(chk - out.share_of_china_imports_pct) >= 0.051]
+    if len(off):
+        raise ValueError(
+            "share_of_china_imports_pct disagrees with the volumes in years "
+            + ", ".join(str(y) for y in off.year)
+        )
     return out
 
 
-def arms_deals():
-    r = pd.read_csv(REF / "sipri_ru_cn_deals_1990_2024.csv", dtype=str, keep_default_na=False)
+def arms_deals(raw: Path) -> pd.DataFrame:
+    r = pd.read_csv(raw / "sipri_ru_cn_deals_1990_2024.csv", dtype=str, keep_default_na=False)
     rows = []
     for i, x in r.iterrows():
         line = i + 2
@@ -48,6 +44,10 @@ def arms_deals():
         def num(v):
             return "" if v == "" else str(int(float(v)))
 
+        if x.description not in CATEGORY:
+            raise ValueError(f"line {line}: SIPRI's description {x.description!r} has no course category")
+        if x.status not in STATUS:
+            raise ValueError(f"line {line}: unknown SIPRI status {x.status!r}")
         cat = CATEGORY[x.description]
         rows.append(
             {
@@ -65,11 +65,7 @@ def arms_deals():
                 "first_delivery_year": min(years),
                 "last_delivery_year": max(years),
                 "delivery_years": ";".join(str(y) for y in years),
-                "status": {
-                    "New": "new",
-                    "Second hand": "second-hand",
-                    "Second hand but modernized": "second-hand-modernized",
-                }[x.status],
+                "status": STATUS[x.status],
                 "comment_summary": SUMMARY.get(line, ""),
                 "tiv_per_unit_mn": float(x.tiv_per_unit),
                 "tiv_delivered_mn": float(x.tiv_delivered),
@@ -77,22 +73,14 @@ def arms_deals():
                 "source": SIPRI_REG_SOURCE,
             }
         )
-        if x.comments == "":
-            assert line not in SUMMARY, line
-        else:
-            assert line in SUMMARY, (line, x.comments)
+        if x.comments == "" and line in SUMMARY:
+            raise ValueError(f"line {line} has no SIPRI comment but deals_text.SUMMARY summarises one")
+        if x.comments != "" and line not in SUMMARY:
+            raise ValueError(
+                f"line {line}: SIPRI's comment has no summary in deals_text.SUMMARY: {x.comments}"
+            )
     out = pd.DataFrame(rows)
     for c in out.columns:
         if out[c].dtype == bool:
             out[c] = out[c].map({True: "true", False: "false"})
-    out.to_csv(OUT / "arms_deals.csv", index=False)
     return out
-
-
-if __name__ == "__main__":
-    OUT.mkdir(exist_ok=True)
-    a = arms_transfers()
-    d = arms_deals()
-    print(a.head(4).to_string())
-    print(len(a), len(d))
-    print(d.groupby("category").size())

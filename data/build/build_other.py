@@ -1,12 +1,10 @@
-"""Build trade, military_spending_gdp, un_voting, unsc_vetoes, population_far_east, central_asia_trade."""
+"""Build trade, military_spending_gdp, un_voting, unsc_vetoes, population_far_east and
+central_asia_trade from their raw inputs in data/raw/."""
 
 from pathlib import Path
 
 import pandas as pd
-from refdir import reference_dir
 
-REF = reference_dir()
-OUT = Path(__file__).resolve().parents[1]
 COW = "Correlates of War Project, Trade Data Set v4.0 (Barbieri and Keshk 2016), dyadic trade"
 
 
@@ -63,7 +61,7 @@ PRESS_CORRECTIONS = {
     },
 }
 
-# Years after the reference compilation (2008-2024), added for issue 19 so the table
+# Years after the raw press file (2008-2024), added for issue 19 so the table
 # covers the year the course's record (developments D49) reports.
 PRESS_ADDITIONS = [
     {
@@ -82,9 +80,9 @@ PRESS_ADDITIONS = [
 ]
 
 
-def trade():
-    cow = pd.read_csv(REF / "trade_ru_cn_cow_1992_2014.csv")
-    press = pd.read_csv(REF / "trade_ru_cn_gacc_press_2008_2024.csv")
+def trade(raw: Path) -> pd.DataFrame:
+    cow = pd.read_csv(raw / "trade_ru_cn_cow_1992_2014.csv")
+    press = pd.read_csv(raw / "trade_ru_cn_gacc_press_2008_2024.csv")
     press = pd.concat([press, pd.DataFrame(PRESS_ADDITIONS)], ignore_index=True)
     rows = []
     for _, x in cow.iterrows():
@@ -132,12 +130,11 @@ def trade():
             }
         )
     out = pd.DataFrame(rows).sort_values(["year", "source_type"])
-    out.to_csv(OUT / "trade.csv", index=False)
     return out
 
 
-def milex():
-    r = pd.read_csv(REF / "milex_gdp_ru_cn_us.csv")
+def milex(raw: Path) -> pd.DataFrame:
+    r = pd.read_csv(raw / "milex_gdp_ru_cn_us.csv")
     out = pd.DataFrame(
         {
             "country": r.country,
@@ -155,12 +152,11 @@ def milex():
         out[["milex_current_usd_mn", "milex_constant_2023_usd_mn", "milex_share_gdp_pct"]].isna().all(axis=1)
     )
     out.loc[allmiss, "milex_source"] = ""
-    out.to_csv(OUT / "military_spending_gdp.csv", index=False)
     return out
 
 
-def un_voting():
-    r = pd.read_csv(REF / "unga_agreement_ru_cn_us.csv")
+def un_voting(raw: Path) -> pd.DataFrame:
+    r = pd.read_csv(raw / "unga_agreement_ru_cn_us.csv")
     out = pd.DataFrame(
         {
             "session": r.session,
@@ -180,12 +176,11 @@ def un_voting():
         }
     )
     out.n_votes_china = out.n_votes_china.astype("Int64")
-    out.to_csv(OUT / "un_voting.csv", index=False)
     return out
 
 
-def unsc_vetoes():
-    r = pd.read_csv(REF / "unsc_vetoes_1992_2022.csv", dtype=str)
+def unsc_vetoes(raw: Path) -> pd.DataFrame:
+    r = pd.read_csv(raw / "unsc_vetoes_1992_2022.csv", dtype=str)
     d = pd.to_datetime(r.date, format="%m/%d/%Y")
     out = pd.DataFrame(
         {
@@ -203,11 +198,13 @@ def unsc_vetoes():
             "source": "United Nations Dag Hammarskjold Library, Security Council veto list",
         }
     )
-    assert (
-        (out.joint_russia_china == "true")
-        == ((out.vetoed_by_china == "true") & (out.vetoed_by_russia == "true"))
-    ).all()
-    out.to_csv(OUT / "unsc_vetoes.csv", index=False)
+    joint = (out.vetoed_by_china == "true") & (out.vetoed_by_russia == "true")
+    wrong = out[(out.joint_russia_china == "true") != joint]
+    if len(wrong):
+        raise ValueError(
+            "joint_russia_china disagrees with the China and Russia flags for "
+            + ", ".join(wrong.draft_symbol)
+        )
     return out
 
 
@@ -232,8 +229,8 @@ POP_META = {
 }
 
 
-def population():
-    r = pd.read_csv(REF / "population_rfe_vs_ne_china.csv", dtype=str, keep_default_na=False)
+def population(raw: Path) -> pd.DataFrame:
+    r = pd.read_csv(raw / "population_rfe_vs_ne_china.csv", dtype=str, keep_default_na=False)
     rows = []
     for _, x in r.iterrows():
         region, rtype = POP_META.get(
@@ -353,12 +350,11 @@ def population():
                 ),
             )
     out = pd.DataFrame(rows)
-    out.to_csv(OUT / "population_far_east.csv", index=False)
     return out
 
 
-def central_asia():
-    r = pd.read_csv(REF / "central_asia_trade_ru_cn_cow_1992_2014.csv")
+def central_asia(raw: Path) -> pd.DataFrame:
+    r = pd.read_csv(raw / "central_asia_trade_ru_cn_cow_1992_2014.csv")
     rows = []
     for _, x in r.iterrows():
         imp, exp = x.imports_from_partner_usd_mn, x.exports_to_partner_usd_mn_mirror
@@ -386,11 +382,4 @@ def central_asia():
     out = pd.DataFrame(rows)
     for c in ("imports_from_partner_usd_mn", "exports_to_partner_usd_mn", "total_trade_usd_mn"):
         out[c] = out[c].astype("Int64")
-    out.to_csv(OUT / "central_asia_trade.csv", index=False)
     return out
-
-
-if __name__ == "__main__":
-    for f in (trade, milex, un_voting, unsc_vetoes, population, central_asia):
-        o = f()
-        print(f.__name__, o.shape)

@@ -1,56 +1,57 @@
-import importlib
-import json
-import sys
-from pathlib import Path
+"""The data package descriptor, data/datapackage.json, from the resource descriptions in pkg_*.py."""
 
-sys.path.insert(0, str(Path(__file__).parent))
+import pkg_arms
+import pkg_other
+import pkg_scen
 from pkg_common import RETRIEVED
 
-OUT = Path(__file__).resolve().parents[1]
+RESOURCES = [
+    pkg_arms.ARMS_TRANSFERS,
+    pkg_arms.ARMS_DEALS,
+    pkg_other.EXERCISES,
+    pkg_other.TRADE,
+    pkg_other.MILEX,
+    pkg_other.UN_VOTING,
+    pkg_other.UNSC_VETOES,
+    pkg_other.POPULATION,
+    pkg_other.CENTRAL_ASIA,
+    pkg_scen.SCENARIOS,
+    pkg_scen.DEVELOPMENTS,
+]
 
 
-def resources():
-    res = []
-    for mod, names in [
-        ("pkg_arms", ["ARMS_TRANSFERS", "ARMS_DEALS"]),
-        (
-            "pkg_other",
-            ["EXERCISES", "TRADE", "MILEX", "UN_VOTING", "UNSC_VETOES", "POPULATION", "CENTRAL_ASIA"],
+def package(raw_inputs: dict[str, list[str]]) -> dict:
+    """The descriptor; ``raw_inputs`` maps a table's file name to the files in data/raw/ it is built from
+    (each such resource gets a ``raw`` list; a resource without one is kept by hand)."""
+    resources = []
+    for resource in RESOURCES:
+        if resource["path"] in raw_inputs:  # "raw" goes right after "path"
+            items = list(resource.items())
+            at = [key for key, _ in items].index("path") + 1
+            raw = ("raw", [f"raw/{name}" for name in raw_inputs[resource["path"]]])
+            resource = dict(items[:at] + [raw] + items[at:])
+        resources.append(resource)
+    return {
+        "profile": "data-package",
+        "name": "russia-china-military-cooperation-course-data",
+        "title": "Data for the course on Russia-China military cooperation",
+        "description": (
+            "Curated tables behind the course on Dmitry Gorenburg's policy brief 'An Emerging Strategic"
+            " Partnership: Trends in Russia-China Military Cooperation' (2020). Every table names its"
+            " original publisher; see data/README.md for how each was derived. SIPRI trend-indicator values"
+            " (TIV) are volumes, not money."
         ),
-        ("pkg_scen", ["SCENARIOS", "DEVELOPMENTS"]),
-    ]:
-        try:
-            m = importlib.import_module(mod)
-        except ModuleNotFoundError:
-            continue
-        res += [getattr(m, n) for n in names if hasattr(m, n)]
-    return res
-
-
-package = {
-    "profile": "data-package",
-    "name": "russia-china-military-cooperation-course-data",
-    "title": "Data for the course on Russia-China military cooperation",
-    "description": (
-        "Curated tables behind the course on Dmitry Gorenburg's policy brief 'An Emerging Strategic"
-        " Partnership: Trends in Russia-China Military Cooperation' (2020). Every table names its original"
-        " publisher; see data/README.md for how each was derived. SIPRI trend-indicator values (TIV) are"
-        " volumes, not money."
-    ),
-    "version": "1.0.0",
-    "created": RETRIEVED,
-    "licenses": [
-        {
-            "name": "various",
-            "title": (
-                "Terms differ per table: see each resource's licenses (SIPRI and Correlates of War ask for"
-                " citation; World Bank data CC BY 4.0)"
-            ),
-        }
-    ],
-    "resources": resources(),
-}
-(OUT / "datapackage.json").write_text(
-    json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-)
-print([r["name"] for r in package["resources"]])
+        "version": "1.0.0",
+        # the Data Package spec requires an RFC 3339 date-time here (Frictionless rejects a bare date)
+        "created": f"{RETRIEVED}T00:00:00Z",
+        "licenses": [
+            {
+                "name": "various",
+                "title": (
+                    "Terms differ per table: see each resource's licenses (SIPRI and Correlates of War ask"
+                    " for citation; World Bank data CC BY 4.0)"
+                ),
+            }
+        ],
+        "resources": resources,
+    }

@@ -1,4 +1,7 @@
-"""Course's own short summaries of SIPRI's deal comments (index = line number in the reference file)."""
+"""Course's own short summaries of SIPRI's deal comments.
+
+Key: the line number in data/raw/sipri_ru_cn_deals_1990_2024.csv.
+"""
 
 SUMMARY = {
     3: "Missiles for the Su-27SK fighters; SIPRI believes the R-27R and R-27ER variants.",
