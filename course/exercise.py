@@ -16,7 +16,11 @@ JupyterLite, Binder, Colab, a renamed copy. They need no otter-grader and never 
 notebook's file. :meth:`Checks.check` runs a question's public tests (form and common
 slips, in otter's test format, :mod:`course.checkfile`) on the learner's current values,
 after the same round trip through plain values that the grader uses
-(:mod:`course.answers`), and shows the hint of each failed test.
+(:mod:`course.answers`), and shows the hint of each failed test; then, where the notebook
+carries a verdict for the question (the public edition always does; a class edition only
+if its instructor chose verdicts), whether each answer is correct or not, from salted
+digests of the right answer (:mod:`course.verdict`: the answer itself is not in the
+notebook), with the feedback on each option chosen after a wrong multiple-choice try.
 
 The mark does not come from here. The grader runs the notebook in a sandbox in grading
 mode (:func:`set_grading_mode`), where ``grader.check`` and ``grader.export`` do nothing;
@@ -40,7 +44,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from course import answers, checkfile
+from course import answers, checkfile, verdict
 
 __all__ = [
     "Checks",
@@ -62,16 +66,34 @@ def set_grading_mode(on: bool) -> None:
 
 # --------------------------------------------------------------------------- results
 class CheckResult:
-    """What ``grader.check("q1")`` shows: a line per failed check, or that all passed."""
+    """What ``grader.check("q1")`` shows: the hints of failed checks first, then the verdict.
 
-    def __init__(self, question: str, results: list[checkfile.CaseResult], note: str = ""):
+    ``verdicts`` holds, for each answer variable of the question, ``(name, correct, notes)``
+    (empty in an edition without verdicts); :attr:`correct` is True, False, or None when
+    the notebook carries no verdict for the question.
+    """
+
+    def __init__(
+        self,
+        question: str,
+        results: list[checkfile.CaseResult],
+        note: str = "",
+        verdicts: list[tuple[str, bool, list[str]]] | None = None,
+    ):
         self.question = question
         self.results = results
         self.note = note
+        self.verdicts = list(verdicts or [])
 
     @property
     def passed(self) -> bool:
         return all(r.passed for r in self.results)
+
+    @property
+    def correct(self) -> bool | None:
+        if not self.verdicts:
+            return None
+        return all(ok for _, ok, _ in self.verdicts)
 
     def hints(self) -> list[str]:
         return [_last_line(r.message) for r in self.results if not r.passed]
@@ -79,14 +101,22 @@ class CheckResult:
     def __repr__(self) -> str:
         if self.note:
             return f"{self.question}: {self.note}"
-        if self.passed:
-            return (
-                f"{self.question} results: All test cases passed! "
-                "(These checks test the form of your answer and common slips; hidden tests "
-                "of the exact value also count for the grade.)"
+        lines = []
+        if not self.passed:
+            lines.append(f"{self.question} results: {len(self.hints())} check(s) failed.")
+            lines += [f"  ❌ {h}" for h in self.hints()]
+        elif not self.verdicts:
+            lines.append(
+                f"{self.question} results: All test cases passed! (These checks test the form "
+                "of your answer and catch common slips; they do not say whether it is right. "
+                "Hidden tests of the exact value decide the grade.)"
             )
-        lines = [f"{self.question} results: {len(self.hints())} check(s) failed."]
-        lines += [f"  ❌ {h}" for h in self.hints()]
+        for name, ok, notes in self.verdicts:
+            if ok:
+                lines.append(f"✅ {name}: correct.")
+            else:
+                lines.append(f"✖ {name}: not correct." + ("" if notes else " Check your work and try again."))
+            lines += [f"  {n}" for n in notes]
         return "\n".join(lines)
 
 
@@ -100,22 +130,30 @@ class Checks:
     """The ``grader`` of a student notebook: public checks that travel inside the notebook.
 
     ``exercise`` is the exercise's name, ``checks`` maps each question to its public test
-    file (otter's format), ``version`` identifies the edition of the exercise. Extra
+    file (otter's format), ``version`` identifies the edition of the exercise, ``verdicts``
+    maps each question to the verdict data of its answer variables (:mod:`course.verdict`;
+    absent in an edition without verdicts). Extra
     keyword arguments are kept in :attr:`extra` for later editions of this class.
     """
 
     def __init__(
-        self, exercise: str, checks: dict[str, str] | None = None, version: str = "", **extra: Any
+        self,
+        exercise: str,
+        checks: dict[str, str] | None = None,
+        version: str = "",
+        verdicts: dict[str, dict[str, dict[str, Any]]] | None = None,
+        **extra: Any,
     ) -> None:
         self.exercise = exercise
         self.version = version
         self.extra = extra
         self._sources = dict(checks or {})
+        self._verdicts = dict(verdicts or {})
         self._parsed: dict[str, checkfile.TestFile] = {}
 
     @property
     def questions(self) -> list[str]:
-        return list(self._sources)
+        return list(dict.fromkeys([*self._sources, *self._verdicts]))
 
     def tests(self, question: str) -> checkfile.TestFile:
         if question not in self._parsed:
@@ -127,18 +165,21 @@ class Checks:
         if _GRADING:
             return CheckResult(question, [], "the grader checks the notebook's final answers.")
         env = global_env if global_env is not None else _caller_globals()
-        if question not in self._sources:
-            known = ", ".join(self._sources) or "none"
+        if question not in self._sources and question not in self._verdicts:
+            known = ", ".join(self.questions) or "none"
             return CheckResult(
                 question, [], f"this exercise has no checks for {question!r} (it has: {known})."
             )
-        tests = self.tests(question)
-        values = answers.decode_all(answers.encode_all(env, tests.variables), tests.variables)
-        return CheckResult(question, tests.run(values))
+        tests = self.tests(question) if question in self._sources else None
+        specs = self._verdicts.get(question, {})
+        names = list(dict.fromkeys([*(tests.variables if tests else []), *specs]))
+        values = answers.decode_all(answers.encode_all(env, names), names)
+        found = [(n, *verdict.judge(n, values.get(n), spec)) for n, spec in specs.items()]
+        return CheckResult(question, tests.run(values) if tests else [], verdicts=found)
 
     def check_all(self, global_env: dict[str, Any] | None = None) -> list[CheckResult]:
         env = global_env if global_env is not None else _caller_globals()
-        return [self.check(q, env) for q in self._sources]
+        return [self.check(q, env) for q in self.questions]
 
     def export(self, pdf: bool = False, **_ignored: Any) -> Path | None:
         """Write ``<notebook>_<time>.zip`` holding the saved notebook, next to it; return its path."""

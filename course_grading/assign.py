@@ -40,6 +40,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -80,13 +81,14 @@ class Question:
     name: str
     points: float
     manual: bool
+    check: dict[str, dict[str, Any]] | None = None
 
 
 # --------------------------------------------------------------------------- hashing
 def _pipeline_hash() -> str:
     """Hash of the code that shapes the outputs: a change here rebuilds every exercise."""
     h = hashlib.sha256()
-    for module in (Path(__file__), ROOT / "course" / "checkfile.py"):
+    for module in (Path(__file__), ROOT / "course" / "checkfile.py", ROOT / "course" / "verdict.py"):
         h.update(module.read_bytes())
     try:
         h.update(metadata.version("otter-grader").encode())
@@ -153,7 +155,15 @@ def parse_master(path: Path) -> tuple[dict[str, Any], list[Question]]:
             points = q.get("points", 1)
             if isinstance(points, list):
                 points = sum(points)
-            questions.append(Question(str(q["name"]), float(points), bool(q.get("manual"))))
+            check = q.get("check")
+            if check is not None and not (
+                isinstance(check, dict) and all(isinstance(v, dict) for v in check.values())
+            ):
+                raise AssignError(
+                    f"{path.name}: question {q['name']}: 'check' must map each answer variable to "
+                    "its settings, e.g. check: {q1: {kind: number, tol: 0.01}}"
+                )
+            questions.append(Question(str(q["name"]), float(points), bool(q.get("manual")), check))
     if config is None:
         raise AssignError(
             f"{path.name}: no '# ASSIGNMENT CONFIG' raw cell; see exercises/README.md for the master format"
@@ -218,12 +228,31 @@ def _public_check(source: str) -> str:
     return "\n" + "\n".join(lines).strip("\n") + "\n"
 
 
-def _init_source(name: str, checks: dict[str, str] | None = None, version: str = "") -> str:
-    """The first code cell: ``grader = Checks(...)`` with the public checks written in."""
+def _init_source(
+    name: str,
+    checks: dict[str, str] | None = None,
+    version: str = "",
+    verdicts: dict[str, dict[str, Any]] | None = None,
+) -> str:
+    """The first code cell: ``grader = Checks(...)`` with the public checks (and the verdict
+    data, :mod:`course.verdict`) written in."""
     body = "".join(f"        {json.dumps(q)}: {_literal(src)},\n" for q, src in (checks or {}).items())
+    if verdicts:
+        head = (
+            '# Set up the checks: grader.check("q1") runs the public checks of question q1 (the form\n'
+            "# of your answer and common slips), then says whether your answer is correct. The\n"
+            "# right answers are not stored here, only salted digests of them (course/verdict.py).\n"
+        )
+        shown = textwrap.indent(json.dumps(verdicts, indent=4, ensure_ascii=False), "    ").lstrip()
+        tail = f"    verdicts={shown},\n"
+    else:
+        head = (
+            '# Set up the checks: grader.check("q1") runs the public checks of question q1 (the form\n'
+            "# of your answer and common slips). The grade also uses hidden tests of the exact value.\n"
+        )
+        tail = ""
     return (
-        '# Set up the checks: grader.check("q1") runs the public checks of question q1 (the form\n'
-        "# of your answer and common slips). The grade also uses hidden tests of the exact value.\n"
+        f"{head}"
         "from course.exercise import Checks\n"
         "\n"
         "grader = Checks(\n"
@@ -232,12 +261,12 @@ def _init_source(name: str, checks: dict[str, str] | None = None, version: str =
         "    checks={\n"
         f"{body}"
         "    },\n"
+        f"{tail}"
         ")"
     )
 
 
-def public_checks_of(nb: Any) -> dict[str, str]:
-    """The public checks a student notebook carries (the ``checks=`` of its ``Checks(...)`` cell)."""
+def _checks_call_keyword(nb: Any, keyword: str) -> Any:
     for cell in nb["cells"]:
         if cell["cell_type"] != "code":
             continue
@@ -251,9 +280,19 @@ def public_checks_of(nb: Any) -> dict[str, str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Checks":
                 for kw in node.keywords:
-                    if kw.arg == "checks":
+                    if kw.arg == keyword:
                         return ast.literal_eval(kw.value)
-    return {}
+    return None
+
+
+def verdicts_of(nb: Any) -> dict[str, dict[str, Any]]:
+    """The verdict data a student notebook carries (``verdicts=`` of its ``Checks(...)``)."""
+    return _checks_call_keyword(nb, "verdicts") or {}
+
+
+def public_checks_of(nb: Any) -> dict[str, str]:
+    """The public checks a student notebook carries (the ``checks=`` of its ``Checks(...)`` cell)."""
+    return _checks_call_keyword(nb, "checks") or {}
 
 
 def _version(nb: Any) -> str:
@@ -290,7 +329,7 @@ def _h1_lines(text: str) -> list[str]:
     return lines
 
 
-def postprocess_student(nb: Any, name: str) -> Any:
+def postprocess_student(nb: Any, name: str, verdicts: dict[str, dict[str, Any]] | None = None) -> Any:
     """Shape otter's student notebook (an ``nbformat`` node) into a book page; see module doc."""
     import nbformat
 
@@ -331,7 +370,7 @@ def postprocess_student(nb: Any, name: str) -> Any:
     title_cell = cells[first_md]
     title, _, rest = title_cell.source.lstrip().partition("\n")
     title_cell.source = "\n\n".join(p for p in (title, _instructions(name), rest.strip()) if p)
-    init = nbformat.v4.new_code_cell(_init_source(name, checks))
+    init = nbformat.v4.new_code_cell(_init_source(name, checks, verdicts=verdicts))
     # deletable/editable: otter's own settings for its first cell; source_hidden folds the
     # long cell in JupyterLab and hide-input in the book (the checks are public, not secret)
     init.metadata.update(
@@ -343,7 +382,7 @@ def postprocess_student(nb: Any, name: str) -> Any:
     nb.cells = cells
     nb.metadata.pop("widgets", None)
     version = _version(nb)
-    init.source = _init_source(name, checks, version)
+    init.source = _init_source(name, checks, version, verdicts)
     nb.metadata["course"] = {"exercise": name, "version": version}
     nbformat.validate(nb)
     return nb
@@ -432,8 +471,9 @@ def build_one(
                 f"master's SOLUTION or TESTS cells. otter said:\n{tail}"
             )
         nb = nbformat.read(produced, as_version=4)
-        nb = postprocess_student(nb, name)
         answers = answer_variables(zips[0], master.name)
+        verdicts = verdict_data(master, questions, answers, public_salt(name))
+        nb = postprocess_student(nb, name, verdicts)
         tmp_nb = Path(tmp) / "student.ipynb"
         nbformat.write(nb, tmp_nb)
         _atomic_copy(tmp_nb, student_nb)
@@ -454,6 +494,72 @@ def build_one(
     }
     _atomic_write(man_path, json.dumps(manifest, indent=2) + "\n")
     return True
+
+
+def public_salt(name: str) -> str:
+    """The public edition's salt: fixed, so that the committed notebooks are repeatable (a
+    salt stops one table of digests serving every exercise; it is no secret)."""
+    return hashlib.sha256(f"course public edition\0{name}".encode()).hexdigest()[:16]
+
+
+def solution_values(master: Path, names: list[str] | None = None) -> dict[str, Any]:
+    """Run the master's code cells (its solutions, not its tests) in a fresh namespace and
+    return the answer variables (``names``, or every ``qN...``): the right answers."""
+    import io
+
+    nb = json.loads(master.read_text(encoding="utf-8"))
+    env: dict[str, Any] = {"__name__": "__course_master__"}
+    for i, cell in enumerate(nb.get("cells", [])):
+        src = _source(cell)
+        if cell.get("cell_type") != "code" or "BEGIN TEST CONFIG" in src:
+            continue
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(src, f"{master.name}, cell {i}", "exec"), env)  # the course's own code
+        except Exception as exc:
+            raise AssignError(
+                f"{master.name}: code cell {i} raised {type(exc).__name__}: {exc}; run the master "
+                "top to bottom and fix it"
+            ) from None
+    wanted = names if names is not None else [k for k in env if re.fullmatch(r"q\d+\w*", k)]
+    missing = [n for n in wanted if n not in env]
+    if missing:
+        raise AssignError(f"{master.name}: the solutions never set {', '.join(missing)}")
+    return {n: env[n] for n in wanted}
+
+
+def verdict_data(
+    master: Path, questions: list[Question], answers: dict[str, list[str]], salt: str
+) -> dict[str, dict[str, Any]]:
+    """For each auto-graded question, the verdict data of each answer variable its tests take
+    (:func:`course.verdict.make_spec`), from the question's ``check:`` settings and the
+    master's own solutions. Every auto-graded question must have a verdict."""
+    from course import verdict
+
+    out: dict[str, dict[str, Any]] = {}
+    needed = [v for q in questions if not q.manual for v in answers.get(q.name, [])]
+    values = solution_values(master, needed)
+    for q in questions:
+        if q.manual:
+            continue
+        variables = answers.get(q.name, [])
+        check = q.check or {}
+        if set(check) != set(variables):
+            raise AssignError(
+                f"{master.name}: question {q.name} needs a 'check:' entry for each answer "
+                f"variable its tests take ({', '.join(variables) or 'none'}); it has "
+                f"{', '.join(check) or 'none'}. See exercises/README.md (verdicts)."
+            )
+        try:
+            out[q.name] = {
+                v: verdict.make_spec(
+                    v, check[v], values[v], hashlib.sha256(f"{salt}\0{v}".encode()).hexdigest()[:16]
+                )
+                for v in variables
+            }
+        except (verdict.VerdictError, KeyError, TypeError, ValueError) as exc:
+            raise AssignError(f"{master.name}: question {q.name}: bad 'check:' settings ({exc})") from None
+    return out
 
 
 def answer_variables(zip_file: Path, master_name: str = "") -> dict[str, list[str]]:

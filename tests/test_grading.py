@@ -276,7 +276,12 @@ def test_checks_in_a_notebook_give_hints_without_otter_and_do_nothing_when_gradi
     shown = repr(grader.check("q1", ns))
     assert "Hint: q1 is text ('2005')" in shown and "❌" in shown
     ns["q1"] = 2005
-    assert grader.check("q1", ns).passed and "All test cases passed" in repr(grader.check("q1", ns))
+    assert grader.check("q1", ns).passed and grader.check("q1", ns).correct is True
+    assert repr(grader.check("q1", ns)) == "✅ q1: correct."
+    ns["q1"] = 2004
+    assert grader.check("q1", ns).passed and grader.check("q1", ns).correct is False
+    assert "q1: not correct" in repr(grader.check("q1", ns))
+    ns["q1"] = 2005
     ns["q5"] = _AgreeableText("B")  # in the notebook too, the value is read as the grader reads it
     assert "made in the notebook" in repr(grader.check("q5", ns))
     assert "no checks for 'q9'" in repr(grader.check("q9", ns))
