@@ -14,18 +14,20 @@ For every answer variable of every exercise (the public edition, as committed):
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
 import re
 
 import pytest
-from exercise_checks import public_and_full_checks
+from exercise_checks import public_and_full_checks as _public_and_full_checks
 
 from course import answers, checks, verdict
 from course.exercise import Checks
 from course_grading import MASTERS_DIR, STUDENT_DIR, assign
 
+public_and_full_checks = functools.lru_cache(maxsize=None)(_public_and_full_checks)
 NAMES = sorted(m.stem for m in MASTERS_DIR.glob("*.ipynb"))
 
 
@@ -80,8 +82,10 @@ def _slips(name: str, env: dict) -> dict[str, list]:
 
 
 def _verdict(grader: Checks, question: str, var: str, value, env: dict) -> bool:
-    result = grader.check(question, {**env, var: value})
-    return dict((n, ok) for n, ok, _ in result.verdicts)[var]
+    """The verdict grader.check gives (its verdict part alone: the public tests are run by
+    test_multiple_choice_feedback... and tests/test_grading.py), on the value as read back."""
+    read = answers.decode(json.loads(json.dumps(answers.encode(value))))
+    return verdict.judge(var, read, grader._verdicts[question][var])[0]
 
 
 def _hidden_passes(name: str, question: str, env: dict) -> bool:
@@ -132,7 +136,7 @@ def test_every_auto_graded_answer_gets_a_true_verdict(name: str) -> None:
                     f"{shown}: {x!r}, inside the tolerance, is not correct"
                 )
             # near the edge either verdict may be given, but "correct" must mean full marks
-            for f in [i / 20 for i in range(-22, 23)]:
+            for f in [i / 10 for i in range(-11, 12)]:
                 x = right + f * tol
                 if _verdict(grader, question, var, x, env):
                     assert _hidden_passes(name, question, {**env, var: x}), (
@@ -232,3 +236,32 @@ def test_wrong_kinds_are_not_correct_and_the_spec_is_checked() -> None:
     with pytest.raises(verdict.VerdictError, match="kind must be one of"):
         verdict.make_spec("q", {"kind": "float"}, 1.0, "s")
     assert math.isfinite(verdict._cell(1e9, 1e-4))
+
+
+def test_leak_finder_finds_a_printed_answer_and_ignores_others(tmp_path) -> None:
+    """course_grading.leaks (the measure for issue 17's part 2): an answer printed rounded in
+    a chapter's output, or a whole-number answer in its text, is found; other numbers not."""
+    from course_grading import leaks
+
+    nb = {
+        "cells": [
+            {
+                "cell_type": "markdown",
+                "source": "China spent 3.8 times as much; the peak came in 2005.",
+                "metadata": {},
+            },
+            {
+                "cell_type": "code",
+                "source": "x",
+                "metadata": {},
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": "ratio 3.7741, total 12"}],
+            },
+        ]
+    }
+    chapter = tmp_path / "05_x.ipynb"
+    chapter.write_text(json.dumps(nb))
+    assert leaks._number_leaks(3.774053914339146, 0.01, "3.8 and 3.7741") == ["3.8", "3.7741"]
+    assert leaks._number_leaks(3.774053914339146, 0.01, "3.9 and 3.70 and 4") == []
+    assert leaks._number_leaks(-4.7358, 0.1, "fell by 4.7 per cent") == ["4.7"]
+    found = leaks.find([MASTERS_DIR / "ex03_military_technical.ipynb"], [chapter])
+    assert {(f.variable, f.shown) for f in found} >= {("q1", "2005")}

@@ -1,0 +1,145 @@
+"""``python -m course_grading.leaks``: auto-graded answers that the chapters print.
+
+An exercise tests a skill only if its answer cannot be read off a chapter. For every
+auto-graded answer of the public edition (computed by the masters' own solutions), this
+looks through every chapter notebook: its Markdown and its stored outputs (text, HTML,
+glued values). It reports
+
+- a decimal answer printed within the question's tolerance, or printed rounded (3.8 for
+  3.774; the sign ignored, since prose says "fell by 4.7 per cent");
+- a whole-number answer of 10 or more printed as a number (years, larger counts); small
+  counts are everywhere in prose and are looked for only in stored outputs;
+- a set of texts whose items are all printed in one output.
+
+Multiple-choice answers are not looked for (the options are the question itself).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from course import ROOT
+from course_grading import MASTERS_DIR, assign
+
+CHAPTERS = ROOT / "chapters"
+_NUMBER = re.compile(r"(?<![\w.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])|(?<![\w.])-?\d+(?:\.\d+)?(?![\w])")
+
+
+@dataclass(frozen=True)
+class Leak:
+    exercise: str
+    question: str
+    variable: str
+    answer: Any
+    chapter: str
+    where: str
+    shown: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.exercise} {self.variable} = {self.answer!r}: {self.chapter} {self.where} "
+            f"prints {self.shown!r}"
+        )
+
+
+def chapter_parts(path: Path) -> list[tuple[str, str, bool]]:
+    """``(where, text, is_output)`` for each Markdown cell and each stored output."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    parts = []
+    for i, cell in enumerate(nb.get("cells", [])):
+        src = "".join(cell.get("source", ""))
+        if cell.get("cell_type") == "markdown":
+            parts.append((f"cell {i} (text)", src, False))
+        for o in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            texts = [o.get("text", "")]
+            for mime, value in (o.get("data") or {}).items():
+                if mime.startswith("text/") or mime.endswith("json"):
+                    texts.append(
+                        value
+                        if isinstance(value, str)
+                        else "".join(value)
+                        if isinstance(value, list) and all(isinstance(v, str) for v in value)
+                        else json.dumps(value)
+                    )
+            text = "".join(t if isinstance(t, str) else "".join(t) for t in texts)
+            if text:
+                parts.append((f"cell {i} (output)", text, True))
+    return parts
+
+
+def _numbers(text: str) -> list[tuple[float, int, str]]:
+    out = []
+    for m in _NUMBER.finditer(text):
+        token = m.group(0)
+        plain = token.replace(",", "")
+        decimals = len(plain.split(".", 1)[1]) if "." in plain else 0
+        try:
+            out.append((float(plain), decimals, token))
+        except ValueError:
+            continue
+    return out
+
+
+def _number_leaks(x: float, tol: float, text: str) -> list[str]:
+    found = []
+    for n, decimals, token in _numbers(text):
+        for target in {x, abs(x)}:
+            if abs(n - target) <= tol:
+                found.append(token)
+            elif decimals >= 1 and abs(round(target, decimals) - n) < 1e-9 and len(token.strip("-0.,")) >= 2:
+                found.append(token)
+    return found
+
+
+def answers_of(master: Path) -> list[tuple[str, str, dict[str, Any], Any]]:
+    """``(question, variable, check settings, right answer)`` for every auto-graded answer."""
+    _, questions = assign.parse_master(master)
+    wanted = [(q.name, v, cfg) for q in questions if not q.manual for v, cfg in (q.check or {}).items()]
+    values = assign.solution_values(master, [v for _, v, _ in wanted])
+    return [(q, v, cfg, values[v]) for q, v, cfg in wanted]
+
+
+def find(masters: list[Path] | None = None, chapters: list[Path] | None = None) -> list[Leak]:
+    masters = masters if masters is not None else sorted(MASTERS_DIR.glob("*.ipynb"))
+    chapters = chapters if chapters is not None else sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
+    parts = {c.stem: chapter_parts(c) for c in chapters}
+    leaks: list[Leak] = []
+    for master in masters:
+        for question, var, cfg, right in answers_of(master):
+            kind = cfg.get("kind")
+            for chapter, chunks in parts.items():
+                for where, text, is_output in chunks:
+                    shown: list[str] = []
+                    if kind == "number":
+                        shown = _number_leaks(float(right), float(cfg["tol"]), text)
+                    elif kind == "whole" and (abs(int(right)) >= 10 or is_output):
+                        shown = [t for n, d, t in _numbers(text) if d == 0 and n == int(right)]
+                    elif kind == "textset" and is_output and right:
+                        if all(
+                            re.search(rf"(?<![\w-]){re.escape(str(item))}(?![\w-])", text) for item in right
+                        ):
+                            shown = [", ".join(sorted(map(str, right)))]
+                    for s in dict.fromkeys(shown):
+                        leaks.append(Leak(master.stem, question, var, right, chapter, where, s))
+    return leaks
+
+
+def main(argv: list[str] | None = None) -> int:
+    leaks = find()
+    answers = {(leak.exercise, leak.variable) for leak in leaks}
+    for leak in leaks:
+        print(leak)
+    total = sum(len(answers_of(m)) for m in sorted(MASTERS_DIR.glob("*.ipynb")))
+    print(
+        f"leaks: {len(answers)} of {total} auto-graded answers are printed in a chapter ({len(leaks)} places)"
+    )
+    return 1 if leaks else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
