@@ -2,16 +2,20 @@
 
 An exercise tests a skill only if its answer cannot be read off a chapter. For every
 auto-graded answer of the public edition (computed by the masters' own solutions), this
-looks through every chapter notebook: its Markdown and its stored outputs (text, HTML,
-glued values). It reports
+looks through the exercise's own chapter (exercise ``exNN`` and chapter ``NN``) and the
+Python primer (chapter 0, whose examples use the same tables): their Markdown and their
+stored outputs (text, HTML, JSON). It reports
 
-- a decimal answer printed within the question's tolerance, or printed rounded (3.8 for
-  3.774; the sign ignored, since prose says "fell by 4.7 per cent");
-- a whole-number answer of 10 or more printed as a number (years, larger counts); small
-  counts are everywhere in prose and are looked for only in stored outputs;
-- a set of texts whose items are all printed in one output.
+- a decimal answer printed within the question's tolerance, or printed rounded with at
+  least two significant digits (3.8 for 3.774; the sign ignored, since prose says "fell
+  by 4.7 per cent");
+- a whole-number answer printed as a number (a year, a count);
+- a set of texts whose items are all printed in one cell or output.
 
-Multiple-choice answers are not looked for (the options are the question itself).
+Multiple-choice answers are not looked for (the options are the question itself). The
+other chapters are not searched: a year or a small count appears in every chapter for
+reasons of its own, and only the exercise's chapter and the primer print results from
+the exercise's tables.
 """
 
 from __future__ import annotations
@@ -76,6 +80,13 @@ def _numbers(text: str) -> list[tuple[float, int, str]]:
     out = []
     for m in _NUMBER.finditer(text):
         token = m.group(0)
+        before, after = text[max(0, m.start() - 2) : m.start()], text[m.end() : m.end() + 2]
+        if (
+            re.fullmatch(r"0\d+", token.lstrip("-"))
+            or re.fullmatch(r"\d[-/:]", before)
+            or re.fullmatch(r"[-/:]\d", after)
+        ):
+            continue  # part of a date or a time (2019-07-23), not a number in its own right
         plain = token.replace(",", "")
         decimals = len(plain.split(".", 1)[1]) if "." in plain else 0
         try:
@@ -88,6 +99,10 @@ def _numbers(text: str) -> list[tuple[float, int, str]]:
 def _number_leaks(x: float, tol: float, text: str) -> list[str]:
     found = []
     for n, decimals, token in _numbers(text):
+        if decimals == 0 and not float(x).is_integer():
+            continue  # a whole number in prose ("3 points") is not a printed decimal answer
+        if decimals == 0 and abs(x) < 10:
+            continue
         for target in {x, abs(x)}:
             if abs(n - target) <= tol:
                 found.append(token)
@@ -110,16 +125,18 @@ def find(masters: list[Path] | None = None, chapters: list[Path] | None = None) 
     parts = {c.stem: chapter_parts(c) for c in chapters}
     leaks: list[Leak] = []
     for master in masters:
+        number = master.stem[2:4]
+        mine = {c: p for c, p in parts.items() if c[:2] in (number, "00")}
         for question, var, cfg, right in answers_of(master):
             kind = cfg.get("kind")
-            for chapter, chunks in parts.items():
-                for where, text, is_output in chunks:
+            for chapter, chunks in mine.items():
+                for where, text, _is_output in chunks:
                     shown: list[str] = []
                     if kind == "number":
                         shown = _number_leaks(float(right), float(cfg["tol"]), text)
-                    elif kind == "whole" and (abs(int(right)) >= 10 or is_output):
+                    elif kind == "whole":
                         shown = [t for n, d, t in _numbers(text) if d == 0 and n == int(right)]
-                    elif kind == "textset" and is_output and right:
+                    elif kind == "textset" and right:
                         if all(
                             re.search(rf"(?<![\w-]){re.escape(str(item))}(?![\w-])", text) for item in right
                         ):

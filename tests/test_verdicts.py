@@ -258,10 +258,55 @@ def test_leak_finder_finds_a_printed_answer_and_ignores_others(tmp_path) -> None
             },
         ]
     }
-    chapter = tmp_path / "05_x.ipynb"
+    chapter = tmp_path / "03_x.ipynb"
     chapter.write_text(json.dumps(nb))
     assert leaks._number_leaks(3.774053914339146, 0.01, "3.8 and 3.7741") == ["3.8", "3.7741"]
     assert leaks._number_leaks(3.774053914339146, 0.01, "3.9 and 3.70 and 4") == []
     assert leaks._number_leaks(-4.7358, 0.1, "fell by 4.7 per cent") == ["4.7"]
     found = leaks.find([MASTERS_DIR / "ex03_military_technical.ipynb"], [chapter])
     assert {(f.variable, f.shown) for f in found} >= {("q1", "2005")}
+
+
+#: Answers still printed in their own chapter or the primer (course_grading.leaks): issue 17,
+#: part 2, is unfinished for these (28 of 51 answers were printed before ex03 q3, ex05 q1,
+#: ex05 q4 and ex08 q5 were rewritten; 24 remain). The list may only shrink: a new printed
+#: answer fails, and so does an entry that no longer leaks (remove it).
+KNOWN_PRINTED = {
+    ("ex00_python_for_this_course", "q1"),
+    ("ex00_python_for_this_course", "q3"),
+    ("ex01_introduction", "q1_before"),
+    ("ex01_introduction", "q1_since"),
+    ("ex02_strategic_partnership", "q1_first"),
+    ("ex02_strategic_partnership", "q1_last"),
+    ("ex02_strategic_partnership", "q2"),
+    ("ex03_military_technical", "q1"),
+    ("ex03_military_technical", "q4"),
+    ("ex04_military_exercises", "q1"),
+    ("ex04_military_exercises", "q2"),
+    ("ex05_limitations", "q2"),
+    ("ex05_limitations", "q3_first"),
+    ("ex05_limitations", "q3_stayed"),
+    ("ex06_scenarios", "q1"),
+    ("ex06_scenarios", "q2"),
+    ("ex06_scenarios", "q3"),
+    ("ex06_scenarios", "q5"),
+    ("ex07_us_response", "q4"),
+    ("ex07_us_response", "q5"),
+    ("ex08_testing_the_brief", "q1_not"),
+    ("ex08_testing_the_brief", "q1_total"),
+    ("ex08_testing_the_brief", "q2"),
+    ("ex08_testing_the_brief", "q3"),
+}
+
+
+def test_no_new_auto_graded_answer_is_printed_in_a_chapter() -> None:
+    from course_grading import leaks
+
+    found = leaks.find()
+    printed = {(f.exercise, f.variable) for f in found}
+    new = sorted(printed - KNOWN_PRINTED)
+    assert not new, "answers printed in a chapter:\n" + "\n".join(
+        str(f) for f in found if (f.exercise, f.variable) in new
+    )
+    gone = sorted(KNOWN_PRINTED - printed)
+    assert not gone, f"no longer printed, remove from KNOWN_PRINTED: {gone}"
