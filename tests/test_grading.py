@@ -540,14 +540,28 @@ def _ex03_common_slips() -> list[tuple[str, dict, str]]:
         ("q2", {"q2_early": early / 1000, "q2_late": late}, "millions of TIV"),
         ("q2", {"q2_early": early * 1e6, "q2_late": late}, "not a price"),
         ("q2", {"q2_early": late, "q2_late": early}, "swap"),
-        ("q3", {"q3": float(tiv[2018] / imports[2018])}, "fraction between 0 and 1"),
         (
             "q3",
-            {"q3": float(100 * tiv[2018] / t.loc[2018, "russia_total_exports_tiv_mn"])},
+            {"q3": float(tiv.loc[2016:2019].sum() / imports.loc[2016:2019].sum())},
+            "fraction between 0 and 1",
+        ),
+        (
+            "q3",
+            {
+                "q3": float(
+                    100 * tiv.loc[2016:2019].sum() / t.loc[2016:2019, "russia_total_exports_tiv_mn"].sum()
+                )
+            },
             "share of the supplier's exports",
         ),
-        ("q3", {"q3": float(100 * imports[2018] / tiv[2018])}, "wrong way round"),
-        ("q3", {"q3": float(tiv[2018])}, "volume delivered"),
+        (
+            "q3",
+            {"q3": float(100 * imports.loc[2016:2019].sum() / tiv.loc[2016:2019].sum())},
+            "wrong way round",
+        ),
+        ("q3", {"q3": float(tiv.loc[2016:2019].sum())}, "volume delivered"),
+        ("q3", {"q3": float((100 * tiv / imports).loc[2016:2019].mean())}, "mean of the four yearly shares"),
+        ("q3", {"q3": float(100 * tiv.loc[2016:2018].sum() / imports.loc[2016:2018].sum())}, "stops at 2018"),
         ("q4", {"q4": int(after.sum())}, "every deal ordered after 2014"),
         ("q4", {"q4": int(major.sum())}, "in every year"),
         ("q4", {"q4": int(d.loc[after & major, "number_ordered"].sum())}, "numbers of items"),
