@@ -196,10 +196,13 @@ def _instructions(name: str) -> str:
             "and open it in JupyterLab wherever the course's `course` package is installed. Run "
             "the cells in order, starting with the first code cell.",
             "- **Check your answers.** Replace each `...` with your answer, run the cell, then run "
-            'the `grader.check("q1")` cell below it for instant feedback: a failed check says '
-            "what to look at. These checks test the form of your answer and catch common slips "
-            "(the first code cell holds them, if you want to read them); the final grade also "
-            "uses hidden tests of the exact value. Answers marked *graded by hand* have no check.",
+            'the `grader.check("q1")` cell below it for instant feedback: first a hint if your '
+            "answer has the wrong form or looks like a common slip, then whether it is **correct** "
+            "or **not correct** (for a decimal number, within the question's tolerance). The "
+            "notebook holds salted fingerprints of the answers, not the answers. Answers marked "
+            "*graded by hand* have no check.",
+            "- **Edition.** This page shows the *public edition* of the exercise, the one the book "
+            "links to, for self-study: its checks say whether each auto-graded answer is correct.",
             "- **Submit.** Save the notebook, then run the last cell, `grader.export(...)`: it "
             "writes a `.zip` file to hand in. Handing in the saved `.ipynb` itself works too, and "
             "renaming the file does no harm.",
