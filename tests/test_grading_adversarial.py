@@ -847,7 +847,11 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict:
     }
     cases = _cases(ctx)
     # a values file with full marks, where the symlink attack points
-    right = {"q1": 2005, "q2_early": 2546.1666666666665, "q2_late": 936.0, "q3": 86.11111111111111, "q4": 6}
+    from course import data
+
+    t = data.load("arms_transfers").set_index("year").loc[2016:2019]
+    share = float(100 * t["russia_to_china_tiv_mn"].sum() / t["china_total_imports_tiv_mn"].sum())
+    right = {"q1": 2005, "q2_early": 2546.1666666666665, "q2_late": 936.0, "q3": share, "q4": 6}
     right |= {"q5": {"B", "D"}, "q6": "B"}
     from course import answers
 

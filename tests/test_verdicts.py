@@ -309,3 +309,22 @@ def test_no_new_auto_graded_answer_is_printed_in_a_chapter() -> None:
     )
     gone = sorted(KNOWN_PRINTED - printed)
     assert not gone, f"no longer printed, remove from KNOWN_PRINTED: {gone}"
+
+
+def test_a_question_without_check_settings_is_refused(tmp_path) -> None:
+    """make exercises refuses an auto-graded question whose answers have no verdict settings."""
+    master = MASTERS_DIR / "ex06_scenarios.ipynb"
+    _, questions = assign.parse_master(master)
+    answers_ = {q.name: list(q.check or {}) for q in questions if not q.manual}
+    stripped = [q if q.name != "q2" else assign.Question(q.name, q.points, q.manual, None) for q in questions]
+    with pytest.raises(
+        assign.AssignError, match="question q2 needs a 'check:' entry for each answer variable"
+    ):
+        assign.verdict_data(master, stripped, answers_, "salt")
+    wrong = [
+        q if q.name != "q2" else assign.Question(q.name, q.points, q.manual, {"q2": {"kind": "float"}})
+        for q in questions
+    ]
+    with pytest.raises(assign.AssignError, match="bad 'check:' settings"):
+        assign.verdict_data(master, wrong, answers_, "salt")
+    assert set(assign.verdict_data(master, questions, answers_, "salt")) == set(answers_)

@@ -258,7 +258,7 @@ def _ex06_slips():
     subs = s[s["parent_id"].notna()]
     d = load("developments")
     with_events = set(d["scenario_id"].dropna())
-    analyst = {"S1": (0.8, 2), "S2": (0.3, 3), "S3": (0.35, 4)}
+    analyst = {"S1": (0.9, 2), "S2": (0.3, 3), "S3": (0.35, 4)}  # exercise 6's analyst table
     return [
         ("q1", {"q1": int(((s["impact"] == "high") & (s["probability"] == "low")).sum())}, "top-level"),
         ("q1", {"q1": len(subs)}, "every sub-scenario"),
