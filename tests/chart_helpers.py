@@ -49,3 +49,20 @@ def mean_labels(spec: dict) -> dict[str, float]:
         if m:
             out[m.group(1)] = float(m.group(2).replace(",", ""))
     return out
+
+
+def validated_equals_stored(fig) -> tuple[dict, dict]:
+    """Altair's validated specification of a figure, and the one it stores, comparable.
+
+    A chart that fills its column is stored NOTEBOOK_WIDTH wide and marked responsive
+    (JupyterLab re-lays a container-wide chart out without end); the book widens it again.
+    """
+    from course.charts import NOTEBOOK_WIDTH
+
+    validated = fig.chart.to_dict(validate=True)
+    stored = {k: v for k, v in fig.spec.items() if k not in ("description", "usermeta")}
+    if validated.get("width") == "container":
+        assert stored.get("width") == NOTEBOOK_WIDTH
+        assert fig.spec["usermeta"]["course"]["responsive"] is True
+        stored["width"] = "container"
+    return validated, stored

@@ -26,9 +26,13 @@ import pytest
 from conftest import ROOT
 
 CHAPTER = "chapters/00_python_for_this_course.ipynb"
+# The notebook is open and its file loaded. (Until the file is loaded the document's
+# contents model is empty, and JupyterLab takes it for read-only: a save then waits on a
+# "Cannot Save" dialog.)
 APP_READY = (
-    "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-    " && window.jupyterapp.shell.currentWidget.sessionContext"
+    "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+    " return !!(w && w.sessionContext && w.context && w.context.isReady"
+    " && w.context.contentsModel && w.context.contentsModel.writable); }"
 )
 KERNEL_RUN = """async (code) => {
     const w = window.jupyterapp.shell.currentWidget; const sc = w.sessionContext;
@@ -73,14 +77,27 @@ def open_notebook(context, site: str, path: str, kernel: bool = True):
     page.goto(f"{site}/lab/index.html?path={path}", wait_until="load")
     page.wait_for_function(APP_READY, timeout=60000)
     if kernel:
-        out = page.evaluate(KERNEL_RUN, "import sys; print(sys.platform)")
+        out = bounded(page, KERNEL_RUN, "import sys; print(sys.platform)")
         assert out.strip() == "emscripten", out  # the browser's own Python (Pyodide)
     return page, errors, time.monotonic() - t0
 
 
+def bounded(page, script: str, arg=None, seconds: float = 120):
+    """``page.evaluate`` with a limit: Playwright's evaluate has no timeout, and a promise
+    JupyterLab never settles (a dialog waiting for a click, a kernel that died) would hold
+    the test, and the whole run, for ever. The page's own timer rejects it instead."""
+    wrapped = (
+        "async ([arg, ms]) => await Promise.race([(" + script + ")(arg),"
+        " new Promise((_, no) => setTimeout(() => no(new Error('no answer in ' + ms / 1000 + ' s')), ms))])"
+    )
+    return page.evaluate(wrapped, [arg, int(seconds * 1000)])
+
+
 def run_all(page) -> None:
     """Run every cell; returns once the last has finished (JupyterLab's own promise)."""
-    assert page.evaluate("async () => await window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    assert bounded(
+        page, "async () => await window.jupyterapp.commands.execute('notebook:run-all-cells')", seconds=300
+    )
 
 
 def error_outputs(page) -> list[str]:
@@ -157,14 +174,14 @@ def test_edits_persist_in_the_browser_and_the_notebook_downloads(lite):
     path = "chapters/01_introduction.ipynb"
     page, errors, _ = open_notebook(context, site, path, kernel=False)  # no code runs here
     marker = f"# my note {time.time_ns()}"
-    page.evaluate(
+    bounded(
+        page,
         """(marker) => { const nb = window.jupyterapp.shell.currentWidget;
         nb.content.model.sharedModel.insertCell(0, {cell_type: 'code', source: marker}); }""",
         marker,
     )
-    assert page.evaluate(
-        "async () => { await window.jupyterapp.commands.execute('docmanager:save'); return 1; }"
-    )
+    save = "async () => { await window.jupyterapp.commands.execute('docmanager:save'); return 1; }"
+    assert bounded(page, save, seconds=60)
     # Come back later: the site opened again at the notebook's address (a reload alone shows
     # the launcher, as JupyterLab drops ?path= from the address once it has opened the file).
     page.goto(f"{site}/lab/index.html?path={path}", wait_until="load")
@@ -177,7 +194,7 @@ def test_edits_persist_in_the_browser_and_the_notebook_downloads(lite):
         timeout=120000,
     )
     with page.expect_download(timeout=30000) as download:
-        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:download')")
+        bounded(page, "() => window.jupyterapp.commands.execute('docmanager:download')", seconds=30)
     saved = json.loads(open(download.value.path(), encoding="utf-8").read())
     # (Chromium may prefix the folder: chapters_01_introduction.ipynb)
     assert download.value.suggested_filename.endswith("01_introduction.ipynb")
