@@ -441,9 +441,20 @@ def build_one(
     autograder_dir: Path = AUTOGRADER_DIR,
     force: bool = False,
     run_tests: bool = True,
+    choice: dict[str, dict[str, Any]] | None = None,
+    salt: str | None = None,
+    verdicts: bool = True,
 ) -> bool:
-    """Build one exercise; return True if it was (re)built, False if it was up to date."""
+    """Build one exercise; return True if it was (re)built, False if it was up to date.
+
+    ``choice`` is the parameter set of each question (:mod:`course_grading.editions`;
+    default: the public edition's), ``salt`` the verdict digests' salt (default: the
+    public one), and ``verdicts=False`` builds notebooks whose checks give only the hints.
+    """
+    from course_grading import editions
+
     name = master.stem
+    master_source = master
     master_hash = _file_hash(master)
     man_path = manifest_path(name, autograder_dir)
     student_nb, zip_out = student_dir / f"{name}.ipynb", zip_path(name, autograder_dir)
@@ -457,6 +468,14 @@ def build_one(
     student_dir.mkdir(parents=True, exist_ok=True)
     autograder_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="otter-assign-") as tmp:
+        # The edition: every {{ parameter }} of the master replaced by its chosen value.
+        try:
+            rendered = editions.render(json.loads(master.read_text(encoding="utf-8")), choice)
+        except editions.EditionError as exc:
+            raise AssignError(f"{master.name}: {exc}") from None
+        (Path(tmp) / "master").mkdir()
+        master = Path(tmp) / "master" / master.name
+        master.write_text(json.dumps(rendered, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         dist = Path(tmp) / "dist"
         cmd = [sys.executable, "-m", "otter", "assign", str(master.resolve()), str(dist), "--no-pdfs"]
         if not run_tests:
@@ -475,8 +494,8 @@ def build_one(
             )
         nb = nbformat.read(produced, as_version=4)
         answers = answer_variables(zips[0], master.name)
-        verdicts = verdict_data(master, questions, answers, public_salt(name))
-        nb = postprocess_student(nb, name, verdicts)
+        data = verdict_data(master, questions, answers, salt or public_salt(name)) if verdicts else None
+        nb = postprocess_student(nb, name, data)
         tmp_nb = Path(tmp) / "student.ipynb"
         nbformat.write(nb, tmp_nb)
         _atomic_copy(tmp_nb, student_nb)
@@ -485,7 +504,7 @@ def build_one(
         "name": name,
         "assignment_name": config["name"],
         "master": str(master.name),
-        "master_path": str(master.resolve()),
+        "master_path": str(master_source.resolve()),
         "master_sha256": master_hash,
         "pipeline": pipeline,
         "student_notebook": str(student_nb.name),
