@@ -24,6 +24,10 @@ answer printed for the public edition is never a class edition's answer.
 In the question's cells, from ``# BEGIN QUESTION`` to ``# END QUESTION`` (text,
 solution and tests), ``{{ name }}`` stands for a parameter's value:
 
+* in the BEGIN QUESTION cell's other settings (``check:``, an option's feedback), a
+  setting that is only ``{{ name }}`` takes the value itself (a number stays a number),
+  and longer texts have it written in (quote such YAML texts: ``"{{ a }}"``);
+
 * in Markdown and raw cells, as text (``Kazakhstan``, ``2014``);
 * in code cells, as a Python literal (``'Kazakhstan'``, ``2014``): write
   ``COUNTRY = {{ country }}`` once and use ``COUNTRY`` in f-strings and messages.
@@ -187,6 +191,22 @@ def _substitute(source: str, values: dict[str, Any], literal: bool, where: str) 
     return PLACEHOLDER.sub(one, source)
 
 
+def _in_config(value: Any, values: dict[str, Any], where: str) -> Any:
+    """Placeholders in a question's config (its ``check:`` settings, say, an option's
+    feedback): a text that is only ``{{ name }}`` takes the value itself (a number stays
+    a number); in longer texts the value is written in."""
+    if isinstance(value, dict):
+        return {k: _in_config(v, values, where) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_in_config(v, values, where) for v in value]
+    if isinstance(value, str):
+        whole = PLACEHOLDER.fullmatch(value.strip())
+        if whole and whole.group(1) in values:
+            return values[whole.group(1)]
+        return _substitute(value, values, False, where)
+    return value
+
+
 def render(nb: dict[str, Any], choice: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """The master with ``choice`` (default: the public edition) put in: every placeholder
     replaced and the ``params`` lists removed from the question configs. ``nb`` is not
@@ -206,6 +226,7 @@ def render(nb: dict[str, Any], choice: dict[str, dict[str, Any]] | None = None) 
                 import yaml
 
                 del config["params"]
+                config = _in_config(config, values, f"question {current}, its BEGIN QUESTION cell")
                 head = _first_line(cell)
                 body = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=1000)
                 cell["source"] = f"{head}\n{body}"
