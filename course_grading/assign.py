@@ -476,6 +476,7 @@ def build_one(
         (Path(tmp) / "master").mkdir()
         master = Path(tmp) / "master" / master.name
         master.write_text(json.dumps(rendered, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        config, questions = parse_master(master)  # the edition's settings ({{ }} put in)
         dist = Path(tmp) / "dist"
         cmd = [sys.executable, "-m", "otter", "assign", str(master.resolve()), str(dist), "--no-pdfs"]
         if not run_tests:
