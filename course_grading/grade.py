@@ -728,6 +728,20 @@ def _job(sub: Submission, ex: Exercise, limits: Limits, sandboxed: bool, nproc: 
     }
 
 
+def scratch_folders(base: Path, sandboxed: bool) -> tuple[Path, Path, Path]:
+    """Make one submission's writable folders in ``base``: its home, /tmp and output."""
+    home, tmp, out = base / "home", base / "tmp", base / "out"
+    for d in (home, tmp, out):
+        d.mkdir(mode=0o700)
+        if sandboxed and os.geteuid() == 0:
+            os.chown(d, NOBODY, NOBODY)
+            # bwrap enters /home/student after dropping its capabilities, still as root: it
+            # needs the search bit; so does /tmp, when Python or the course lives under /tmp
+            # (a clone in /tmp: its folders are mounted inside). The rest stays 0700.
+            d.chmod(0o711 if d in (home, tmp) else 0o700)
+    return home, tmp, out
+
+
 def _start_run(
     sub: Submission,
     ex: Exercise,
@@ -741,14 +755,7 @@ def _start_run(
     from course_grading import sandbox
 
     base = Path(tempfile.mkdtemp(prefix="s-", dir=root))
-    home, tmp, out = base / "home", base / "tmp", base / "out"
-    for d in (home, tmp, out):
-        d.mkdir(mode=0o700)
-        if sandboxed and os.geteuid() == 0:
-            os.chown(d, NOBODY, NOBODY)
-            # bwrap enters /home/student after dropping its capabilities, still as root: it
-            # needs the search bit. The folders around it stay root's and 0700.
-            d.chmod(0o711 if d == home else 0o700)
+    home, tmp, out = scratch_folders(base, sandboxed)
     job = base / "job.json"
     job.write_text(json.dumps(_job(sub, ex, limits, sandboxed, nproc)), encoding="utf-8")
     job.chmod(0o644)

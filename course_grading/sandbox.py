@@ -141,13 +141,16 @@ def command(layout: Layout, info_fd: int | None = None, as_root: bool | None = N
     args += _system()
     existing = {Path("/usr"), *(Path("/") / n for n in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"))}
     targets = [p for p in readonly if not str(p).startswith("/usr/")]
-    args += _dirs(targets + [Path("/home/student"), Path("/grader/out")], existing)
+    # The writable folders first: bwrap mounts in order, and the course (or Python) may
+    # live under /tmp or /home (a clone in /tmp, say), which a later /tmp would hide.
+    args += _dirs([Path("/home/student"), Path("/grader/out")], existing)
+    args += ["--bind", str(layout.tmp), "/tmp"]
+    args += ["--bind", str(layout.home), "/home/student"]
+    args += ["--bind", str(layout.out), "/grader/out"]
+    args += _dirs(targets, existing)
     for path in targets:
         args += ["--ro-bind", str(path), str(path)]
     args += ["--proc", "/proc", "--dev", "/dev"]
-    args += ["--bind", str(layout.home), "/home/student"]
-    args += ["--bind", str(layout.tmp), "/tmp"]
-    args += ["--bind", str(layout.out), "/grader/out"]
     args += ["--ro-bind", str(layout.job), "/grader/job.json"]
     args += ["--ro-bind", str(RUNNER), "/grader/runner.py"]
     args += ["--chdir", "/home/student"]

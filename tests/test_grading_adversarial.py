@@ -34,6 +34,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -1206,3 +1207,33 @@ def test_an_interrupted_batch_leaves_the_old_table_whole(tmp_path: Path) -> None
     assert "was not written (the file there is from an earlier run)" in stderr
     assert out.read_text() == "the old table\n"
     assert not list(tmp_path.glob(".grades.csv.*")), "a temporary table was left behind"
+
+
+def test_the_sandbox_works_when_the_course_lives_under_tmp(tmp_path: Path, monkeypatch) -> None:
+    """A clone in /tmp (as CI makes): its folders must still be visible in the sandbox,
+    whose own /tmp is the submission's scratch folder (bwrap mounts in order)."""
+    from course_grading import sandbox
+
+    if not sandbox.bwrap_path():
+        pytest.fail("bubblewrap is not installed (apt-get install bubblewrap; .ci/run installs it)")
+    course_in_tmp = Path(tempfile.mkdtemp(prefix="course-clone-", dir="/tmp"))
+    try:
+        (course_in_tmp / "course").mkdir()
+        (course_in_tmp / "course" / "marker.txt").write_text("visible")
+        real = sandbox._readonly_paths
+        monkeypatch.setattr(sandbox, "_readonly_paths", lambda: [*real(), course_in_tmp / "course"])
+        from course_grading.grade import scratch_folders
+
+        layout = sandbox.Layout(*scratch_folders(tmp_path, sandboxed=True), tmp_path / "job.json")
+        layout.job.write_text("{}")
+        cmd = sandbox.command(layout)
+        probe = cmd[: cmd.index(sys.executable)] + [
+            sys.executable,
+            "-I",
+            "-c",
+            f"print(open({str(course_in_tmp / 'course' / 'marker.txt')!r}).read())",
+        ]
+        proc = subprocess.run(probe, capture_output=True, text=True, timeout=60, env=sandbox.environment())
+        assert proc.returncode == 0 and proc.stdout.strip() == "visible", proc.stderr[-500:]
+    finally:
+        shutil.rmtree(course_in_tmp)
