@@ -91,11 +91,13 @@ def free_port() -> int:
 
 
 def content_pages(html: Path) -> list[str]:
-    """Every HTML page of the site (not _static/_sources, not tiny redirect stubs)."""
+    """Every page of the book (not _static/_sources, not tiny redirect stubs; not the
+    JupyterLite application in lite/ nor the reveal.js decks in slides/, which are
+    applications published beside the book, outside its page-speed targets)."""
     found = []
     for p in sorted(html.rglob("*.html")):
         rel = p.relative_to(html)
-        if {"_static", "_sources", "_images"} & set(rel.parts):
+        if {"_static", "_sources", "_images"} & set(rel.parts) or rel.parts[0] in ("lite", "slides"):
             continue
         text = p.read_text(encoding="utf-8", errors="replace")
         if 'http-equiv="refresh"' in text and len(text) < 1000:
