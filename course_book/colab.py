@@ -90,7 +90,7 @@ def _pins(names: Iterable[str], root: Path = ROOT) -> list[str]:
 
 
 #: What Colab lacks for the chapters (it ships pandas, numpy, ipywidgets and PyYAML).
-COLAB_PACKAGES = ("altair", "vl-convert-python", "bqplot")
+COLAB_PACKAGES = ("altair", "vl-convert-python")
 
 
 def colab_setup(

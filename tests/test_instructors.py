@@ -664,7 +664,7 @@ def test_colab_setup_installs_the_course_and_nothing_for_the_exercise(tmp_path: 
     assert ran[0][-3:] == ["--no-deps", "-e", str(ROOT)]
     pins = ran[1]
     req = (ROOT / "requirements.txt").read_text()
-    for pkg in ("altair", "vl-convert-python", "bqplot"):
+    for pkg in ("altair", "vl-convert-python"):
         pin = next(p for p in pins if p.lower().startswith(pkg))
         assert "==" in pin and pin in req, f"{pkg} is not installed at its pinned version: {pin}"
     # the exercise's checks travel in its own first cell: no otter, no second copy of it

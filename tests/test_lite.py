@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import subprocess
 import sys
 import tarfile
@@ -263,4 +264,26 @@ def test_the_readme_records_the_version_and_licence_of_every_pinned_file():
     rows = [r for r in section.splitlines() if r.startswith("| ") and not r.startswith("| component")]
     assert rows and all(r.rstrip().rstrip("|").split("|")[-1].strip() for r in rows), (
         "a row without a licence"
+    )
+
+
+#: Runtime requirements the browser site provides in its own way, not as a package:
+#: JupyterLab is the site itself, and the Pyodide kernel stands in for ipykernel.
+APP_PROVIDED = {"jupyterlab": "the site is a JupyterLab", "ipykernel": "the Pyodide kernel replaces it"}
+
+
+def test_every_runtime_requirement_is_in_the_site(site):
+    """What learners install (requirements/runtime.in) is what the browser has: a package
+    the runtime needs but the site lacks breaks a chapter only in the browser (chapter 4's
+    map once read its land outline from bqplot, which the site did not ship)."""
+    shipped = set(json.loads((site / SITE_LOCK).read_text(encoding="utf-8"))["packages"])
+    names = []
+    for line in (ROOT / "requirements" / "runtime.in").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-"):
+            names.append(lite._norm(re.split(r"[<>=!~\[; ]", line, maxsplit=1)[0]))
+    assert names, "requirements/runtime.in names nothing"
+    missing = [n for n in names if n not in shipped and n not in APP_PROVIDED]
+    assert not missing, (
+        f"the runtime needs {missing}, which the JupyterLite site does not ship (requirements/lite.toml)"
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 
 import pandas as pd
 import pytest
@@ -105,15 +106,35 @@ def test_outline_refuses_an_empty_region():
         ex.land_outline({"lon_min": 50, "lon_max": 40, "lat_min": 0, "lat_max": 10})
 
 
-def test_missing_outline_package_gives_a_clear_message(monkeypatch):
-    monkeypatch.setattr(ex.importlib.util, "find_spec", lambda name: None)
-    ex._outline.cache_clear()
-    try:
-        with pytest.raises(ChartError, match="bqplot"):
-            ex.land_outline()
-    finally:
-        monkeypatch.undo()
+def test_a_missing_or_broken_outline_file_gives_a_clear_message(monkeypatch, tmp_path):
+    for content, needle in (
+        (None, "missing"),
+        ("{not json", "cannot be read"),
+        ('{"arcs": []}', "cannot be read"),
+    ):
+        path = tmp_path / "land_110m.json"
+        if content is not None:
+            path.write_text(content)
+        monkeypatch.setattr(ex, "LAND_FILE", path)
         ex._outline.cache_clear()
+        try:
+            with pytest.raises(ChartError, match=needle):
+                ex.land_outline()
+        finally:
+            ex._outline.cache_clear()
+
+
+def test_the_shipped_outline_is_what_the_build_script_writes():
+    """course/views/land_110m.json is bqplot's Natural Earth land, nothing else: the map
+    needs no bqplot at run time (the browser build has none)."""
+    sys.path.insert(0, str(ROOT / "data" / "build"))
+    try:
+        import land_topology
+    finally:
+        sys.path.pop(0)
+    assert ex.LAND_FILE.read_text(encoding="utf-8") == land_topology.text(), (
+        "run .venv/bin/python data/build/land_topology.py"
+    )
 
 
 # --- the data behind the chart ---------------------------------------------------

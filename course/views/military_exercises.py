@@ -5,8 +5,9 @@
   exercise in ``course.data.load("drills")``, filtered by domain, series
   and years with Vega-Lite parameters (works without a kernel).
 * :func:`land_outline` — the land outline the map draws, shipped with the
-  course: Natural Earth 1:110m land, read from the ``WorldMap.json`` TopoJSON
-  file inside the ``bqplot`` package (no tile server, no third-party host),
+  course: Natural Earth 1:110m land, a TopoJSON file shipped in the package
+  (``land_110m.json``, taken from bqplot's ``WorldMap.json`` by
+  ``data/build/land_topology.py``; no tile server, no third-party host),
   clipped to the region the exercises span, simplified and embedded in the
   chart specification as inline values.
 * :func:`unmapped` — the exercises the map cannot place (routes across several
@@ -21,7 +22,6 @@ no spherical clipping can turn a clipped polygon inside out. Longitudes west of
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -336,17 +336,25 @@ def prose_numbers(drills: pd.DataFrame) -> dict[str, str | int]:
 
 
 # --------------------------------------------------------------------------- geography
+#: Natural Earth 1:110m land as TopoJSON, shipped with the course (data/build/land_topology.py).
+LAND_FILE = Path(__file__).with_name("land_110m.json")
+
+
 def _world_topology() -> dict:
-    spec = importlib.util.find_spec("bqplot")
-    if spec is None or spec.origin is None:
+    try:
+        topo = json.loads(LAND_FILE.read_text(encoding="utf-8"))
+        topo["objects"]["land"], topo["arcs"], topo["transform"]["scale"]  # noqa: B018 - the parts used
+    except FileNotFoundError:
         raise ChartError(
-            "The exercise map needs the land outline shipped in the bqplot package "
-            "(pip install bqplot, listed in requirements.txt)."
-        )
-    path = Path(spec.origin).parent / "map_data" / "WorldMap.json"
-    if not path.is_file():
-        raise ChartError(f"The land outline {path} is missing from the installed bqplot package.")
-    return json.loads(path.read_text(encoding="utf-8"))
+            f"The exercise map needs the land outline {LAND_FILE.name}, which ships with the course "
+            "package; it is missing: reinstall the course (or run data/build/land_topology.py)."
+        ) from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ChartError(
+            f"The land outline {LAND_FILE.name} cannot be read ({type(exc).__name__}: {exc}): "
+            "rewrite it with data/build/land_topology.py."
+        ) from None
+    return topo
 
 
 def _decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
