@@ -87,7 +87,9 @@ lab: $(STAMP) exercises
 # Every table in data/ but the hand-kept scenarios and developments, from the raw inputs in
 # data/raw/ (their terms: data/raw/README.md), then datapackage.json and the data page.
 # A table whose raw file is missing is skipped with a message and keeps its committed version.
+# First the map's land outline (course/views/land_110m.json) from bqplot's Natural Earth file.
 data: $(STAMP)
+	$(BIN)/python data/build/land_topology.py
 	$(BIN)/python data/build/make_data.py; status=$$?; \
 	  $(BIN)/python -m course_book.datadoc || exit 1; \
 	  test $$status -eq 0 || { echo "make data: some tables were not rebuilt (see above)"; exit $$status; }
