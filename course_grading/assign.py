@@ -117,6 +117,21 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
 
 
 # --------------------------------------------------------------------------- master parsing
+def _public(path: Path) -> dict[str, Any]:
+    """The master at ``path`` as its public edition (every ``{{ parameter }}`` put in, see
+    :mod:`course_grading.editions`); a master without parameters is returned as it is."""
+    from course_grading import editions
+
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise AssignError(f"{path}: not a valid notebook (JSON error: {exc})") from None
+    try:
+        return editions.render(nb)
+    except editions.EditionError as exc:
+        raise AssignError(f"{path.name}: {exc}") from None
+
+
 def _source(cell: dict[str, Any]) -> str:
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else src
@@ -136,10 +151,7 @@ def parse_master(path: Path) -> tuple[dict[str, Any], list[Question]]:
     """Return the master's assignment config and its questions (name, points, manual)."""
     import yaml
 
-    try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise AssignError(f"{path}: not a valid notebook (JSON error: {exc})") from None
+    nb = _public(path)
     config: dict[str, Any] | None = None
     questions: list[Question] = []
     for cell in nb.get("cells", []):
@@ -527,10 +539,11 @@ def public_salt(name: str) -> str:
 
 def solution_values(master: Path, names: list[str] | None = None) -> dict[str, Any]:
     """Run the master's code cells (its solutions, not its tests) in a fresh namespace and
-    return the answer variables (``names``, or every ``qN...``): the right answers."""
+    return the answer variables (``names``, or every ``qN...``): the right answers (of the
+    public edition, unless ``master`` is an edition rendered by :mod:`~course_grading.editions`)."""
     import io
 
-    nb = json.loads(master.read_text(encoding="utf-8"))
+    nb = _public(master)
     env: dict[str, Any] = {"__name__": "__course_master__"}
     for i, cell in enumerate(nb.get("cells", [])):
         src = _source(cell)

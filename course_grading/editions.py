@@ -245,3 +245,58 @@ def render(nb: dict[str, Any], choice: dict[str, dict[str, Any]] | None = None) 
         where = f"question {current}, cell {i}"
         cell["source"] = _substitute(src, values, cell.get("cell_type") == "code", where)
     return out
+
+
+def write_rendered(master: Any, folder: Any, choice: dict[str, dict[str, Any]] | None = None) -> Any:
+    """Write ``master`` rendered with ``choice`` (default: the public edition) to
+    ``folder/<same name>``, an ordinary otter master; return its path."""
+    import json
+    from pathlib import Path
+
+    master, folder = Path(master), Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / master.name
+    rendered = render(json.loads(master.read_text(encoding="utf-8")), choice)
+    out.write_text(json.dumps(rendered, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return out
+
+
+def execute_master(path: Any, timeout: int = 120) -> int:
+    """Store the public edition's outputs in a parameterised master: render it, run the
+    rendered copy top to bottom (nbclient) and copy each code cell's outputs back into the
+    master (the cells correspond one to one). nbval then checks the master through its
+    rendered copy (``tests/test_grading.py``). Returns the number of code cells run."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = Path(path)
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    rendered = nbformat.reads(json.dumps(render(nb)), as_version=4)
+    with tempfile.TemporaryDirectory(prefix="master-run-") as tmp:
+        client = NotebookClient(
+            rendered, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": tmp}}
+        )
+        client.execute()
+    count = 0
+    for mine, ran in zip(nb["cells"], rendered.cells):
+        if mine.get("cell_type") == "code":
+            mine["outputs"] = [nbformat.from_dict(o) for o in ran.get("outputs", [])]
+            mine["execution_count"] = ran.get("execution_count")
+            count += 1
+    nbformat.write(nbformat.from_dict(nb), str(path))  # as Jupyter saves it
+    return count
+
+
+if __name__ == "__main__":  # python -m course_grading.editions --execute MASTER.ipynb ...
+    import sys
+
+    args = sys.argv[1:]
+    if not args or args[0] != "--execute" or len(args) < 2:
+        print("usage: python -m course_grading.editions --execute exercises/masters/NAME.ipynb ...")
+        sys.exit(2)
+    for p in args[1:]:
+        print(f"editions: {p}: stored the public edition's outputs of {execute_master(p)} code cells")

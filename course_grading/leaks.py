@@ -111,8 +111,21 @@ def _number_leaks(x: float, tol: float, text: str) -> list[str]:
     return found
 
 
-def answers_of(master: Path) -> list[tuple[str, str, dict[str, Any], Any]]:
-    """``(question, variable, check settings, right answer)`` for every auto-graded answer."""
+def answers_of(
+    master: Path, choice: dict[str, dict[str, Any]] | None = None
+) -> list[tuple[str, str, dict[str, Any], Any]]:
+    """``(question, variable, check settings, right answer)`` for every auto-graded answer
+    of the edition ``choice`` (default: the public edition) of ``master``."""
+    import tempfile
+
+    from course_grading import editions
+
+    with tempfile.TemporaryDirectory(prefix="leaks-") as tmp:
+        return rendered_answers(editions.write_rendered(master, tmp, choice))
+
+
+def rendered_answers(master: Path) -> list[tuple[str, str, dict[str, Any], Any]]:
+    """:func:`answers_of` for a master already rendered (no ``{{ }}`` left)."""
     _, questions = assign.parse_master(master)
     wanted = [(q.name, v, cfg) for q in questions if not q.manual for v, cfg in (q.check or {}).items()]
     values = assign.solution_values(master, [v for _, v, _ in wanted])

@@ -26,9 +26,18 @@ def _src(cell: dict[str, Any]) -> str:
 
 
 def _load(nb: str | Path | dict[str, Any]) -> dict[str, Any]:
-    if isinstance(nb, dict):
-        return copy.deepcopy(nb)
-    return json.loads(Path(nb).read_text(encoding="utf-8"))
+    """A notebook; a master with parameters as its public edition (pass a rendered master,
+    :func:`course_grading.editions.render`, for another edition)."""
+    from course_grading import editions
+
+    if not isinstance(nb, dict):
+        nb = json.loads(Path(nb).read_text(encoding="utf-8"))
+    if any(
+        c.get("cell_type") == "raw" and "params" in _src(c) and "BEGIN QUESTION" in _src(c).upper()
+        for c in nb.get("cells", [])
+    ):
+        return editions.render(nb)
+    return copy.deepcopy(nb)
 
 
 def _strip_solution_markers(code: str) -> str:

@@ -272,8 +272,6 @@ def test_leak_finder_finds_a_printed_answer_and_ignores_others(tmp_path) -> None
 #: ex05 q4, ex06 q3 and ex08 q5 were rewritten; 23 remain). The list may only shrink: a new printed
 #: answer fails, and so does an entry that no longer leaks (remove it).
 KNOWN_PRINTED = {
-    ("ex00_python_for_this_course", "q1"),
-    ("ex00_python_for_this_course", "q3"),
     ("ex01_introduction", "q1_before"),
     ("ex01_introduction", "q1_since"),
     ("ex02_strategic_partnership", "q1_first"),
