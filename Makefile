@@ -12,6 +12,16 @@ SUBMISSIONS ?= submissions
 OUT    ?= grades.csv
 # NO_SANDBOX=1 grades without bubblewrap (every row then says so): see exercises/README.md
 NO_SANDBOX ?=
+# Class editions (instructors/assessment.md): CLASS=name builds/grades that class's edition;
+# ROSTER=roster.csv one edition per student; VERDICTS=1 checks that say correct / not correct
+# (default for a class: hints only); SECRET=path the instructor's secret file (default
+# $$COURSE_EDITION_SECRET_FILE, else ~/.config/course-editions/secret, created on first use).
+CLASS ?=
+ROSTER ?=
+VERDICTS ?=
+SECRET ?=
+CLASS_ARGS = $(if $(CLASS),--class "$(CLASS)") $(if $(ROSTER),--roster "$(ROSTER)")
+EDITION_ARGS = $(CLASS_ARGS) $(if $(VERDICTS),--verdicts) $(if $(SECRET),--secret "$(SECRET)")
 # Pages and tests run offline: nothing may reach the network at build time.
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
@@ -25,8 +35,11 @@ help:
 	@echo "make data    rebuild the tables in data/ from data/raw/, datapackage.json and the data page"
 	@echo "make serve   serve the built book on http://127.0.0.1:$(PORT)"
 	@echo "make lab     open the course in JupyterLab"
-	@echo "make exercises   generate student notebooks and autograder zips"
-	@echo "make grade SUBMISSIONS=dir [OUT=grades.csv]   grade a folder of submissions (needs bubblewrap)"
+	@echo "make exercises   generate student notebooks and autograder zips (the public edition)"
+	@echo "make exercises CLASS=name [ROSTER=roster.csv] [VERDICTS=1] [SECRET=path]   a class's private edition"
+	@echo "                 (and one per student): exercises/classes/name/, never published"
+	@echo "make grade SUBMISSIONS=dir [OUT=grades.csv] [CLASS=name [ROSTER=roster.csv]]   grade a folder of submissions (needs bubblewrap)"
+	@echo "make instructor-kit [CLASS=name [ROSTER=roster.csv]]   answer keys (of that class's edition): dist/"
 	@echo "make pdf     the whole book as one PDF: dist/book.pdf [PAPER=letter]"
 	@echo "make handouts START=2027-01-12 DAY=Tue [SKIP=2027-03-16,...]   syllabus, guides, worksheets, role-play pack: dist/handouts/"
 	@echo "make system-deps   install the Debian packages the browser tests and PDFs need (sudo)"
@@ -48,8 +61,10 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile requirements/runtime.in -c requirements.txt -o requirements/runtime.txt --python-version 3.11
 
 # --- book ------------------------------------------------------------------
+# The public edition (what the book links to) always; a class's edition too with CLASS=.
 exercises: $(STAMP)
 	$(BIN)/python -m course_grading assign
+	$(if $(CLASS)$(ROSTER)$(VERDICTS),$(BIN)/python -m course_grading assign $(EDITION_ARGS))
 
 # The chapter entries (chapters/NN_slug.yml) regenerate _toc.yml, the objectives page and
 # the study table, and are checked against everything they name (quiet when all is well).
@@ -100,7 +115,7 @@ data-page: $(STAMP)
 # --- grading ---------------------------------------------------------------
 # Each notebook runs in a bubblewrap sandbox (Linux: apt-get install bubblewrap).
 grade: $(STAMP) exercises
-	$(BIN)/python -m course_grading grade "$(SUBMISSIONS)" --out "$(OUT)" $(if $(NO_SANDBOX),--no-sandbox)
+	$(BIN)/python -m course_grading grade "$(SUBMISSIONS)" --out "$(OUT)" $(if $(NO_SANDBOX),--no-sandbox) $(CLASS_ARGS)
 
 # --- tests -----------------------------------------------------------------
 # Unit, data, grading, built-book, browser and JupyterLab tests, plus every
@@ -135,7 +150,7 @@ SKIP ?=
 DATES = --start "$(START)" --day "$(DAY)" --skip "$(SKIP)"
 # Answer keys and private handouts, instructors only: dist/instructor-kit.zip (dist/ is gitignored, never published).
 instructor-kit: $(STAMP) exercises
-	$(BIN)/python -m course_instructor.kit build $(DATES)
+	$(BIN)/python -m course_instructor.kit build $(DATES) $(CLASS_ARGS) $(if $(SECRET),--secret "$(SECRET)")
 
 # reveal.js decks from the chapter notebooks, every asset served locally: _build/slides/
 # (make book also publishes them with the site, in _build/html/slides/)

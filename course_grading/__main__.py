@@ -31,6 +31,37 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
+def _assign_class(args: argparse.Namespace) -> int:
+    """``make exercises CLASS=name [ROSTER=csv] [VERDICTS=1] [SECRET=path]``."""
+    from course_grading import classes
+
+    if not args.cls:
+        print("exercises: VERDICTS=1 is for a class edition: give CLASS=<name> too", file=sys.stderr)
+        return 2
+    try:
+        classes.check_class_name(args.cls)
+        roster = classes.read_roster(args.roster) if args.roster else None
+        secret = classes.load_secret(args.secret or None)
+        masters = sorted(args.masters.glob("*.ipynb"))
+        if args.names:
+            unknown = sorted(set(args.names) - {m.stem for m in masters})
+            if unknown:
+                raise classes.ClassError(f"no master named {', '.join(unknown)} in {args.masters}")
+            masters = [m for m in masters if m.stem in args.names]
+    except classes.ClassError as exc:
+        print(f"exercises: {exc}", file=sys.stderr)
+        return 2
+    return classes.build_class(
+        args.cls,
+        secret,
+        verdicts=args.verdicts,
+        roster=roster,
+        masters=masters,
+        base=args.classes_dir or classes.CLASSES_DIR,
+        force=args.force,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m course_grading",
@@ -45,6 +76,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     a.add_argument("names", nargs="*", help="only these exercises (default: every master)")
     a.add_argument("--force", action="store_true", help="rebuild even if a master is unchanged")
+    a.add_argument(
+        "--class",
+        dest="cls",
+        default="",
+        help="build this class's edition under exercises/classes/CLASS/ (default: the public edition)",
+    )
+    a.add_argument("--roster", type=Path, help="with --class: also one edition per student of this CSV")
+    a.add_argument(
+        "--verdicts",
+        action="store_true",
+        help="with --class: checks also say correct / not correct (formative work; default: hints only)",
+    )
+    a.add_argument(
+        "--secret",
+        default="",
+        help="the instructor's secret file (default: $COURSE_EDITION_SECRET_FILE, else "
+        "~/.config/course-editions/secret; created on first use)",
+    )
+    a.add_argument("--classes-dir", type=Path, default=None, help=argparse.SUPPRESS)
     a.add_argument("--masters", type=Path, default=MASTERS_DIR, help=argparse.SUPPRESS)
     a.add_argument("--student-dir", type=Path, default=STUDENT_DIR, help=argparse.SUPPRESS)
     a.add_argument("--autograder-dir", type=Path, default=AUTOGRADER_DIR, help=argparse.SUPPRESS)
@@ -94,9 +144,31 @@ def main(argv: list[str] | None = None) -> int:
         help="grade without bubblewrap: every notebook runs with your rights (and every row says so); "
         "only for machines without bubblewrap, on submissions you trust",
     )
+    g.add_argument(
+        "--class",
+        dest="cls",
+        default="",
+        help="grade against this class's edition (built by make exercises CLASS=...); "
+        "never taken from the notebooks",
+    )
+    g.add_argument(
+        "--roster",
+        type=Path,
+        help="with --class: grade each submission against its student's edition; the file "
+        "name (or its first folder) must start with the student id",
+    )
+    g.add_argument("--classes-dir", type=Path, default=None, help=argparse.SUPPRESS)
     g.add_argument("--autograder-dir", type=Path, default=AUTOGRADER_DIR, help=argparse.SUPPRESS)
 
     args = parser.parse_args(argv)
+    if args.roster and not args.cls:
+        print(
+            f"{args.command}: a roster gives each student of a class an edition: give CLASS=<name> too",
+            file=sys.stderr,
+        )
+        return 2
+    if args.command == "assign" and (args.cls or args.verdicts):
+        return _assign_class(args)
     if args.command == "assign":
         from course_grading.assign import build_all
 
@@ -106,6 +178,24 @@ def main(argv: list[str] | None = None) -> int:
 
     from course_grading.grade import Limits, find_files, grade_folder, load_exercises, write_csv
 
+    students = None
+    if args.cls:
+        from course_grading import classes
+
+        base = args.classes_dir or classes.CLASSES_DIR
+        try:
+            classes.check_class_name(args.cls)
+            args.autograder_dir = classes.edition_dirs(args.cls, None, base)[1]
+            if not load_exercises(args.autograder_dir):
+                raise classes.ClassError(
+                    f"class {args.cls} has no edition built in {base / args.cls}: run "
+                    f"make exercises CLASS={args.cls} first (with the same SECRET)"
+                )
+            if args.roster:
+                students = classes.roster_editions(args.cls, classes.read_roster(args.roster), base)
+        except classes.ClassError as exc:
+            print(f"grade: {exc}", file=sys.stderr)
+            return 2
     folder: Path = args.folder
     if not folder.is_dir():
         print(
@@ -172,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
             engine="otter" if args.engine == "otter" else "sandbox",
             sandboxed=not args.no_sandbox,
             limits=Limits(timeout=args.timeout, memory_mb=args.memory_mb, disk_mb=args.disk_mb),
+            students=students,
         )
         write_csv(rows, args.out)
     except KeyboardInterrupt:

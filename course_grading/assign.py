@@ -196,7 +196,45 @@ def parse_master(path: Path) -> tuple[dict[str, Any], list[Question]]:
 
 
 # --------------------------------------------------------------------------- post-processing
-def _instructions(name: str) -> str:
+def _edition_text(edition: str | None, verdicts: bool) -> str:
+    if not edition:
+        return (
+            "- **Edition.** This page shows the *public edition* of the exercise, the one the book "
+            "links to, for self-study: its checks say whether each auto-graded answer is correct."
+        )
+    cls, _, student = edition.partition("/")
+    whose = f"class `{cls}`" + (f", student `{student}`" if student else "")
+    checks = (
+        "its checks say whether each auto-graded answer is correct."
+        if verdicts
+        else "its checks give the hints only; the exact answers are graded when you hand it in."
+    )
+    return (
+        f"- **Edition.** This notebook is the edition of {whose}: its questions may ask about "
+        "other years, series or cases than the book's public edition, so answer them here, not "
+        f"in the book's copy; {checks}"
+    )
+
+
+def _check_text(verdicts: bool) -> str:
+    if verdicts:
+        return (
+            "- **Check your answers.** Replace each `...` with your answer, run the cell, then run "
+            'the `grader.check("q1")` cell below it for instant feedback: first a hint if your '
+            "answer has the wrong form or looks like a common slip, then whether it is **correct** "
+            "or **not correct** (for a decimal number, within the question's tolerance). The "
+            "notebook holds salted fingerprints of the answers, not the answers. Answers marked "
+            "*graded by hand* have no check."
+        )
+    return (
+        "- **Check your answers.** Replace each `...` with your answer, run the cell, then run "
+        'the `grader.check("q1")` cell below it: it gives a hint if your answer has the wrong '
+        "form or looks like a common slip. It does not say whether the answer is right: that is "
+        "graded when you hand the notebook in. Answers marked *graded by hand* have no check."
+    )
+
+
+def _instructions(name: str, edition: str | None = None, verdicts: bool = True) -> str:
     return "\n".join(
         [
             INSTRUCTIONS_MARKER,
@@ -207,14 +245,8 @@ def _instructions(name: str) -> str:
             "page (Binder, Colab); or download this notebook (the download button, `.ipynb`) "
             "and open it in JupyterLab wherever the course's `course` package is installed. Run "
             "the cells in order, starting with the first code cell.",
-            "- **Check your answers.** Replace each `...` with your answer, run the cell, then run "
-            'the `grader.check("q1")` cell below it for instant feedback: first a hint if your '
-            "answer has the wrong form or looks like a common slip, then whether it is **correct** "
-            "or **not correct** (for a decimal number, within the question's tolerance). The "
-            "notebook holds salted fingerprints of the answers, not the answers. Answers marked "
-            "*graded by hand* have no check.",
-            "- **Edition.** This page shows the *public edition* of the exercise, the one the book "
-            "links to, for self-study: its checks say whether each auto-graded answer is correct.",
+            _check_text(verdicts),
+            _edition_text(edition, verdicts),
             "- **Submit.** Save the notebook, then run the last cell, `grader.export(...)`: it "
             "writes a `.zip` file to hand in. Handing in the saved `.ipynb` itself works too, and "
             "renaming the file does no harm.",
@@ -344,8 +376,14 @@ def _h1_lines(text: str) -> list[str]:
     return lines
 
 
-def postprocess_student(nb: Any, name: str, verdicts: dict[str, dict[str, Any]] | None = None) -> Any:
-    """Shape otter's student notebook (an ``nbformat`` node) into a book page; see module doc."""
+def postprocess_student(
+    nb: Any, name: str, verdicts: dict[str, dict[str, Any]] | None = None, edition: str | None = None
+) -> Any:
+    """Shape otter's student notebook (an ``nbformat`` node) into a book page; see module doc.
+
+    ``edition`` names a class or student edition (``spring27``, ``spring27/s001``): its title
+    cell says so, and so does its metadata (``course.edition``; informational only: the
+    grader never reads it). The public edition has no such label."""
     import nbformat
 
     tests = nb.metadata.get("otter", {}).get("tests", {})
@@ -384,7 +422,8 @@ def postprocess_student(nb: Any, name: str, verdicts: dict[str, dict[str, Any]] 
         raise AssignError(f"{name}: the first Markdown cell of the master must start with the '# ' title")
     title_cell = cells[first_md]
     title, _, rest = title_cell.source.lstrip().partition("\n")
-    title_cell.source = "\n\n".join(p for p in (title, _instructions(name), rest.strip()) if p)
+    shown = _instructions(name, edition, verdicts is not None or not edition)
+    title_cell.source = "\n\n".join(p for p in (title, shown, rest.strip()) if p)
     init = nbformat.v4.new_code_cell(_init_source(name, checks, verdicts=verdicts))
     # deletable/editable: otter's own settings for its first cell; source_hidden folds the
     # long cell in JupyterLab and hide-input in the book (the checks are public, not secret)
@@ -399,6 +438,8 @@ def postprocess_student(nb: Any, name: str, verdicts: dict[str, dict[str, Any]] 
     version = _version(nb)
     init.source = _init_source(name, checks, version, verdicts)
     nb.metadata["course"] = {"exercise": name, "version": version}
+    if edition:
+        nb.metadata["course"]["edition"] = edition
     nbformat.validate(nb)
     return nb
 
@@ -434,11 +475,19 @@ def _atomic_write(dest: Path, text: str) -> None:
     os.replace(tmp, dest)
 
 
-def up_to_date(manifest: dict[str, Any] | None, master: Path, student_nb: Path, zip_out: Path) -> bool:
-    """True if the outputs were built from this master by this pipeline and not changed since
-    (a student notebook edited by hand, or replaced, is rebuilt)."""
+def up_to_date(
+    manifest: dict[str, Any] | None,
+    master: Path,
+    student_nb: Path,
+    zip_out: Path,
+    edition: dict[str, Any] | None = None,
+) -> bool:
+    """True if the outputs were built from this master by this pipeline, for this edition
+    (its chosen sets, salt and verdict mode), and not changed since (a student notebook
+    edited by hand, or replaced, is rebuilt)."""
     return bool(
         manifest
+        and manifest.get("edition") == edition
         and manifest.get("master_sha256") == _file_hash(master)
         and manifest.get("pipeline") == _pipeline_hash()
         and student_nb.is_file()
@@ -456,12 +505,22 @@ def build_one(
     choice: dict[str, dict[str, Any]] | None = None,
     salt: str | None = None,
     verdicts: bool = True,
+    edition: str | None = None,
+    fast: bool = False,
 ) -> bool:
     """Build one exercise; return True if it was (re)built, False if it was up to date.
 
     ``choice`` is the parameter set of each question (:mod:`course_grading.editions`;
     default: the public edition's), ``salt`` the verdict digests' salt (default: the
     public one), and ``verdicts=False`` builds notebooks whose checks give only the hints.
+    ``edition`` labels a class or student edition (:mod:`course_grading.classes`); its
+    manifest records the edition (label, chosen sets, salt, verdict mode), so that a change
+    of any of them rebuilds it.
+
+    ``fast=True`` (class and student editions) runs ``otter assign`` in this process without
+    its own test run (about 0.1 s instead of 8 s an exercise) and checks the edition instead
+    as the grader scores it: every question's public and hidden tests (:mod:`course.checkfile`)
+    must pass on the edition's own solutions (:func:`verify_edition`).
     """
     from course_grading import editions
 
@@ -470,7 +529,12 @@ def build_one(
     master_hash = _file_hash(master)
     man_path = manifest_path(name, autograder_dir)
     student_nb, zip_out = student_dir / f"{name}.ipynb", zip_path(name, autograder_dir)
-    if not force and up_to_date(read_manifest(man_path), master, student_nb, zip_out):
+    record = (
+        {"name": edition, "choice": choice or {}, "salt": salt, "verdicts": bool(verdicts)}
+        if edition
+        else None
+    )
+    if not force and up_to_date(read_manifest(man_path), master, student_nb, zip_out, record):
         return False
     pipeline = _pipeline_hash()
 
@@ -490,11 +554,14 @@ def build_one(
         master.write_text(json.dumps(rendered, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         config, questions = parse_master(master)  # the edition's settings ({{ }} put in)
         dist = Path(tmp) / "dist"
-        cmd = [sys.executable, "-m", "otter", "assign", str(master.resolve()), str(dist), "--no-pdfs"]
-        if not run_tests:
-            cmd.append("--no-run-tests")
-        env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp)
+        if fast:
+            proc = _otter_assign_here(master.resolve(), dist)
+        else:
+            cmd = [sys.executable, "-m", "otter", "assign", str(master.resolve()), str(dist), "--no-pdfs"]
+            if not run_tests:
+                cmd.append("--no-run-tests")
+            env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp)
         zips = sorted((dist / "autograder").glob("*.zip")) if dist.exists() else []
         produced = dist / "student" / master.name
         if proc.returncode != 0 or not zips or not produced.is_file():
@@ -507,8 +574,10 @@ def build_one(
             )
         nb = nbformat.read(produced, as_version=4)
         answers = answer_variables(zips[0], master.name)
+        if fast:
+            verify_edition(master, zips[0], questions, answers)
         data = verdict_data(master, questions, answers, salt or public_salt(name)) if verdicts else None
-        nb = postprocess_student(nb, name, data)
+        nb = postprocess_student(nb, name, data, edition)
         tmp_nb = Path(tmp) / "student.ipynb"
         nbformat.write(nb, tmp_nb)
         _atomic_copy(tmp_nb, student_nb)
@@ -527,8 +596,63 @@ def build_one(
         "questions": [{"name": q.name, "points": q.points, "manual": q.manual} for q in questions],
         "answers": answers,
     }
+    if record:
+        manifest["edition"] = record
     _atomic_write(man_path, json.dumps(manifest, indent=2) + "\n")
     return True
+
+
+def _otter_assign_here(master: Path, dist: Path) -> subprocess.CompletedProcess:
+    """``otter assign --no-pdfs --no-run-tests`` in this process (otter imported once per
+    process, about 3 s, then about 0.1 s an exercise); the result as a finished process."""
+    import io
+
+    out = io.StringIO()
+    env_before = os.environ.get("PYDEVD_DISABLE_FILE_VALIDATION")
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    cwd = os.getcwd()
+    try:
+        from otter.assign import main as otter_assign
+
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            otter_assign(str(master), str(dist), no_pdfs=True, no_run_tests=True)
+        code = 0
+    except Exception as exc:  # otter's own errors (a malformed master): reported as its output
+        out.write(f"{type(exc).__name__}: {exc}\n")
+        code = 1
+    finally:
+        os.chdir(cwd)
+        if env_before is None:
+            os.environ.pop("PYDEVD_DISABLE_FILE_VALIDATION", None)
+    return subprocess.CompletedProcess(["otter", "assign"], code, out.getvalue(), "")
+
+
+def verify_edition(
+    master: Path, zip_file: Path, questions: list[Question], answers: dict[str, list[str]]
+) -> None:
+    """Check an edition as the grader scores it: every auto-graded question's tests (public
+    and hidden, from the autograder zip, run by :mod:`course.checkfile`) pass on the
+    edition's own solutions (``master`` is the rendered edition). Raise :class:`AssignError`
+    naming the question and the failed test otherwise."""
+    import zipfile
+
+    from course import checkfile
+
+    auto = [q.name for q in questions if not q.manual]
+    values = solution_values(master, sorted({v for q in auto for v in answers.get(q, [])}))
+    with zipfile.ZipFile(zip_file) as zf:
+        for q in auto:
+            member = f"tests/{q}.py"
+            if member not in zf.namelist():
+                raise AssignError(f"{master.name}: the autograder has no tests for {q}")
+            tests = checkfile.parse(zf.read(member).decode("utf-8"), member)
+            for result in tests.run({v: values[v] for v in tests.variables if v in values}):
+                if not result.passed:
+                    raise AssignError(
+                        f"{master.name}: in this edition, question {q}'s test {result.case.name} fails "
+                        f"on the master's own solution: {result.message.strip()[-300:]}. Fix the "
+                        "question's parameter set (or its tests) in the master."
+                    )
 
 
 def public_salt(name: str) -> str:

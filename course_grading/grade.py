@@ -28,8 +28,10 @@ One CSV row per file: ``file``, ``exercise``, for each question ``qN`` (points e
 and ``qN_max``, ``total``, ``max_total`` (auto-graded points), ``manual`` (questions to
 grade by hand; their score column stays empty), ``status`` (``ok``, ``timeout``,
 ``error`` or ``skipped``), ``reason`` (a sentence) and ``sandbox`` (``bubblewrap``, or
-``none`` with ``--no-sandbox``). ``total`` is empty when nothing could be graded, so that
-it is never mistaken for a zero.
+``none`` with ``--no-sandbox``) and ``edition`` (what it was graded against: ``public``, a
+class such as ``spring27``, or a student's edition ``spring27/s001``; chosen by the
+instructor's command, never read from the notebook). ``total`` is empty when nothing could
+be graded, so that it is never mistaken for a zero.
 
 ``engine="otter"`` runs the reference, ``otter run -a <zip> <submission>``, instead
 (about 8 s a submission, and without isolation: only with ``--no-sandbox``); the tests
@@ -106,6 +108,7 @@ class Exercise:
     questions: list[dict[str, Any]]
     answers: dict[str, list[str]] = field(default_factory=dict)
     version: str = ""
+    edition: str = ""  # "" for the public edition, else a class or class/student edition
 
     @property
     def auto(self) -> list[dict[str, Any]]:
@@ -125,8 +128,14 @@ def load_exercises(autograder_dir: Path = AUTOGRADER_DIR) -> dict[str, Exercise]
             zpath = autograder_dir / data["autograder_zip"]
             if not zipfile.is_zipfile(zpath):
                 continue
+            edition = data.get("edition") if isinstance(data.get("edition"), dict) else {}
             exercises[data["assignment_name"]] = Exercise(
-                data["name"], zpath, data["questions"], data.get("answers") or {}, data.get("version", "")
+                data["name"],
+                zpath,
+                data["questions"],
+                data.get("answers") or {},
+                data.get("version", ""),
+                str(edition.get("name") or ""),
             )
         except (OSError, ValueError, KeyError, TypeError):
             continue
@@ -405,6 +414,20 @@ def _manual_answers(nb: dict[str, Any], exercise: Exercise) -> dict[str, str]:
     return out
 
 
+def _edition_note(nb: dict[str, Any], edition: str) -> str:
+    """A sentence when the notebook's edition label differs from the edition it was graded
+    against (the label is informational: the grader never uses it)."""
+    course_meta = nb.get("metadata", {}).get("course")
+    label = course_meta.get("edition") if isinstance(course_meta, dict) else None
+    label = label if isinstance(label, str) and label else "public"
+    if label == (edition or "public"):
+        return ""
+    return (
+        f"The notebook is labelled edition {label[:60]!r}; it was graded against edition "
+        f"{edition or 'public'!r}, the one chosen for it when grading (labels are not trusted)."
+    )
+
+
 def _version_note(nb: dict[str, Any], exercise: Exercise) -> str:
     course_meta = nb.get("metadata", {}).get("course")
     version = course_meta.get("version") if isinstance(course_meta, dict) else None
@@ -438,6 +461,7 @@ class Row:
     reason: str = ""
     seconds: float = 0.0
     sandbox: str = ""
+    edition: str = ""
 
 
 def _fmt(x: float | None) -> str:
@@ -468,14 +492,14 @@ def write_csv(rows: list[Row], out: Path | io.TextIOBase) -> None:
     header = ["file", "exercise"]
     for q in qnames:
         header += [q, f"{q}_max"]
-    header += ["total", "max_total", "manual", "status", "reason", "sandbox"]
+    header += ["total", "max_total", "manual", "status", "reason", "sandbox", "edition"]
     lines = []
     for r in rows:
         line = [escape_cell(r.file), escape_cell(r.exercise)]
         for q in qnames:
             line += [_fmt(r.scores.get(q)), _fmt(r.maxima.get(q))]
         line += [_fmt(r.total), _fmt(r.max_total), escape_cell(r.manual), r.status, escape_cell(r.reason)]
-        line.append(r.sandbox)
+        line += [r.sandbox, escape_cell(r.edition)]
         lines.append(line)
     if not isinstance(out, (str, Path)):
         w = csv.writer(out)
@@ -552,9 +576,12 @@ def _finish_ok(row: Row, sub: Submission, exercise: Exercise, summary: dict[str,
         sentences.append(
             f"Matched to {sub.exercise} by its {sub.matched_by} (no otter metadata in the notebook)."
         )
-    note = _version_note(sub.notebook or {}, exercise)
-    if note:
-        sentences.append(note)
+    for note in (
+        _edition_note(sub.notebook or {}, exercise.edition),
+        _version_note(sub.notebook or {}, exercise),
+    ):
+        if note:
+            sentences.append(note)
     row.reason = " ".join(sentences)
     return row
 
@@ -1154,6 +1181,54 @@ def _iter_rows(
         yield sub, exercise, row
 
 
+def _student_editions(
+    todo: list[tuple[Submission, Exercise, Row]],
+    students: dict[str, Path],
+    scoring_dir: Path,
+    report: Callable[[Row], None],
+) -> list[tuple[Submission, Exercise, Row]]:
+    """With a roster: give each submission its student's edition (found from its file name,
+    :func:`course_grading.classes.student_of_file`), or an error row saying why not. Writes
+    into ``scoring_dir`` one manifest per (student, exercise), named ``<exercise>@<id>``
+    and pointing at that edition's autograder zip, for the scoring process."""
+    from course_grading.classes import student_of_file
+
+    ids = sorted(students)
+    loaded = {sid: load_exercises(d) for sid, d in students.items()}
+    out = []
+    for sub, ex, row in todo:
+        sid = student_of_file(sub.label, ids)
+        if sid is None:
+            row.status = "error"
+            row.reason = (
+                "Cannot tell which student handed this in: with a roster, the file name (or its "
+                "first folder) must start with a student id from the roster, then _ - . or a space "
+                f"(e.g. {ids[0]}_{ex.name}.ipynb or {ids[0]}/{ex.name}.ipynb); not graded."
+            )
+            report(row)
+            continue
+        mine = loaded[sid].get(sub.exercise or "")
+        if mine is None:
+            row.status = "error"
+            row.reason = (
+                f"Student {sid}'s edition has no autograder for {sub.exercise}: rebuild it "
+                "(make exercises CLASS=... ROSTER=...)."
+            )
+            report(row)
+            continue
+        key = f"{mine.name}@{sid}"
+        manifest = scoring_dir / f"{key}.json"
+        if not manifest.exists():
+            data = json.loads((mine.zip_path.parent / f"{mine.name}.json").read_text(encoding="utf-8"))
+            data["name"] = key
+            data["autograder_zip"] = str(mine.zip_path.resolve())
+            manifest.write_text(json.dumps(data), encoding="utf-8")
+        student_ex = Exercise(key, mine.zip_path, mine.questions, mine.answers, mine.version, mine.edition)
+        row.edition = mine.edition
+        out.append((sub, student_ex, row))
+    return out
+
+
 def grade_folder(
     folder: Path,
     autograder_dir: Path = AUTOGRADER_DIR,
@@ -1164,8 +1239,15 @@ def grade_folder(
     progress: Callable[[str], None] | None = None,
     sandboxed: bool = True,
     limits: Limits | None = None,
+    students: dict[str, Path] | None = None,
 ) -> list[Row]:
-    """Grade every file under ``folder``; return the rows sorted by file name."""
+    """Grade every file under ``folder``; return the rows sorted by file name.
+
+    ``autograder_dir`` is the edition graded against (the public one, or a class edition's,
+    :mod:`course_grading.classes`): chosen here, by the instructor, never by a notebook.
+    ``students`` (a roster: student id -> autograder folder of that student's edition)
+    grades each submission against its student's edition instead, found from its file name.
+    """
     progress = progress or (lambda s: print(s, flush=True))
     limits = limits or Limits(timeout=timeout, memory_mb=memory_mb or 0)
     exercises = load_exercises(autograder_dir)
@@ -1181,6 +1263,15 @@ def grade_folder(
         rows.append(row)
 
     todo = list(_iter_rows(folder, exercises, report))
+    scoring_dir = autograder_dir
+    tmp_scoring = None
+    if students is not None:
+        tmp_scoring = Path(tempfile.mkdtemp(prefix="course-roster-"))
+        scoring_dir = tmp_scoring
+        todo = _student_editions(todo, students, scoring_dir, report)
+    else:
+        for _, ex, row in todo:
+            row.edition = ex.edition
     # a duplicate's note comes first in its reason; the grading sentences follow it
     notes = {id(row): row.reason for _, _, row in todo}
     # every sandbox of this batch carries the marker in its environment (tests look for leftovers)
@@ -1189,12 +1280,19 @@ def grade_folder(
     if todo and engine == "otter":
         _grade_otter(todo, workers, limits.timeout, report)
     elif todo:
-        _grade_runs(todo, autograder_dir, workers, limits, sandboxed, report, marker)
+        try:
+            _grade_runs(todo, scoring_dir, workers, limits, sandboxed, report, marker)
+        finally:
+            if tmp_scoring is not None:
+                shutil.rmtree(tmp_scoring, ignore_errors=True)
     for _, _, row in todo:
         if notes.get(id(row)) and not row.reason.startswith(notes[id(row)]):
             row.reason = f"{notes[id(row)]} {row.reason}".strip()
     isolated = sandboxed and engine != "otter"
+    graded_as = next((e.edition for e in exercises.values() if e.edition), "") or "public"
     for row in rows:
+        if row.status != "skipped" and not row.edition and students is None:
+            row.edition = graded_as
         if row.status == "skipped":
             continue  # never read, never run
         row.sandbox = "bubblewrap" if isolated else "none"

@@ -119,8 +119,12 @@ def _title(master: Path) -> str:
     return master.stem
 
 
-def model_answers(master: Path) -> str:
-    """The model-answer document of one exercise (Markdown, private parts marked)."""
+def model_answers(master: Path, values: dict[str, Any] | None = None, edition: str = "") -> str:
+    """The model-answer document of one exercise (Markdown, private parts marked).
+
+    ``master`` is a rendered edition (:func:`course_grading.editions.write_rendered`) or a
+    master without parameters; ``values`` (answer variable -> value, its solutions' result)
+    adds each auto-graded question's answer; ``edition`` names a class or student edition."""
     questions = _questions(master)
     if not questions:
         raise KitError(f"{master.name}: no '# BEGIN QUESTION' cells")
@@ -130,11 +134,13 @@ def model_answers(master: Path) -> str:
         f"# {_title(master)}: answer key",
         "",
         (
-            f"Exercise `{master.stem}`. Auto-graded: {auto:g} points; graded by hand: "
+            f"Exercise `{master.stem}`, {f'edition `{edition}`' if edition else 'public edition'}. "
+            f"Auto-graded: {auto:g} points; graded by hand: "
             f"{manual:g} points. **Instructors only: do not share with students.**"
         ),
         "",
     ]
+    checks = _checks(master)
     for q in questions:
         kind = "graded by hand" if q["manual"] else "auto-graded"
         lines += [
@@ -151,6 +157,11 @@ def model_answers(master: Path) -> str:
         if q["manual"]:
             lines += ["**Rubric and model answer** (from the master's instructor cell).", ""]
         else:
+            shown = [
+                f"`{v} = {_shown_value(values[v])}`" for v in checks.get(q["name"], []) if v in (values or {})
+            ]
+            if shown:
+                lines += [f"**Answer** (computed by the solution, this edition): {', '.join(shown)}.", ""]
             lines += ["**Solution.**", ""]
         for cell_type, source in q["solution"]:
             lines.append(PRIVATE_OPEN.format(kind="key" if q["manual"] else "solution", question=q["name"]))
@@ -160,6 +171,33 @@ def model_answers(master: Path) -> str:
                 lines.append(source.strip())
             lines += [PRIVATE_CLOSE, ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _checks(master: Path) -> dict[str, list[str]]:
+    """Each auto-graded question's answer variables (its ``check:`` settings)."""
+    from course_grading import assign
+
+    try:
+        _, questions = assign.parse_master(master)
+    except assign.AssignError:
+        return {}
+    return {q.name: list(q.check or {}) for q in questions if not q.manual}
+
+
+def _shown_value(value: Any) -> str:
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(repr(v) for v in sorted(value, key=str)) + "}"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return repr(value)
+
+
+def edition_answers(master: Path) -> dict[str, Any]:
+    """The right answers of a rendered master (its solutions run), for the answer key."""
+    from course_grading import assign
+
+    wanted = [v for vs in _checks(master).values() for v in vs]
+    return assign.solution_values(master, wanted) if wanted else {}
 
 
 def _html_page(title: str, markdown_texts: Iterable[tuple[str, str]]) -> str:
@@ -222,21 +260,52 @@ def _write(zf: zipfile.ZipFile, name: str, data: bytes | str) -> None:
     zf.writestr(info, data if isinstance(data, bytes) else data.encode("utf-8"))
 
 
-def build_kit(out: Path = DEFAULT_OUT, start: str = "", day: str = "", skip: str = "") -> Path:
+def build_kit(
+    out: Path = DEFAULT_OUT,
+    start: str = "",
+    day: str = "",
+    skip: str = "",
+    cls: str = "",
+    roster: Path | None = None,
+    secret: str | None = None,
+    classes_dir: Path | None = None,
+) -> Path:
     """Write the instructor kit zip; return its path (see the module doc).
 
-    ``start``, ``day`` and ``skip`` date the syllabus (as for ``make handouts``).
+    ``start``, ``day`` and ``skip`` date the syllabus (as for ``make handouts``). ``cls``
+    makes the kit of that class's edition (``make instructor-kit CLASS=...``): its answer
+    keys are those of the class's questions (the masters rendered with the class's
+    parameter sets, their solutions run), its autograders the class's; ``roster`` adds
+    ``answers-by-student.csv``, every student edition's answers. The secret is needed
+    (``secret``: its path) to know which sets the class took.
     """
-    from course_grading import AUTOGRADER_DIR, MASTERS_DIR
+    import tempfile
 
+    import course_grading
+    from course_grading import MASTERS_DIR, classes, editions
+
+    AUTOGRADER_DIR = course_grading.AUTOGRADER_DIR
     masters = sorted(MASTERS_DIR.glob("*.ipynb"))
     if not masters:
         raise KitError(f"no exercise masters in {MASTERS_DIR}")
+    base = classes_dir or classes.CLASSES_DIR
+    students: list[classes.Student] = []
+    try:
+        if cls:
+            classes.check_class_name(cls)
+            key = classes.load_secret(secret, create=False)
+            students = classes.read_roster(roster) if roster else []
+            AUTOGRADER_DIR = classes.edition_dirs(cls, None, base)[1]
+        elif roster:
+            raise classes.ClassError("a roster belongs to a class: give CLASS=<name> too")
+    except classes.ClassError as exc:
+        raise KitError(str(exc)) from None
     missing = [m.stem for m in masters if not (AUTOGRADER_DIR / f"{m.stem}-autograder.zip").is_file()]
     if missing:
+        how = f"make exercises CLASS={cls}" if cls else "make exercises"
         raise KitError(
             f"no autograder zip for {', '.join(missing)} in {AUTOGRADER_DIR}: "
-            "run 'make exercises' first (make instructor-kit does)"
+            f"run '{how}' first (make instructor-kit does)"
         )
     pages = sorted(INSTRUCTORS_DIR.glob("*.md"))
     if not pages:
@@ -244,7 +313,24 @@ def build_kit(out: Path = DEFAULT_OUT, start: str = "", day: str = "", skip: str
     from course_book import config
 
     title = str(config.settings().get("title", "the course"))
-    answers = [(m.stem, model_answers(m)) for m in masters]
+    edition = cls or ""
+    by_student: list[list[str]] = []
+    with tempfile.TemporaryDirectory(prefix="kit-") as tmp:
+        rendered = []
+        for m in masters:
+            choice = classes.choice_for(m, cls, key) if cls else None
+            try:
+                rendered.append(editions.write_rendered(m, Path(tmp) / "class", choice))
+            except editions.EditionError as exc:
+                raise KitError(f"{m.name}: {exc}") from None
+        answers = [(r.stem, model_answers(r, edition_answers(r), edition)) for r in rendered]
+        for s in students:
+            for m in masters:
+                r = editions.write_rendered(
+                    m, Path(tmp) / "students" / s.id, classes.choice_for(m, f"{cls}/{s.id}", key)
+                )
+                for v, value in edition_answers(r).items():
+                    by_student.append([s.id, s.name, m.stem, v, _shown_value(value)])
     from course_instructor import handouts as handoutsmod
     from course_instructor.schedule import ScheduleError
 
@@ -255,10 +341,28 @@ def build_kit(out: Path = DEFAULT_OUT, start: str = "", day: str = "", skip: str
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     with zipfile.ZipFile(tmp, "w") as zf:
-        _write(zf, "README.md", README.format(title=title, commit=_commit()))
+        readme = README.format(title=title, commit=_commit())
+        if cls:
+            readme = readme.replace(
+                "# Instructor kit: " + title,
+                f"# Instructor kit: {title}, class `{cls}`\n\nThe answer keys and autograders of the "
+                f"edition of class `{cls}` (its own parameter sets; `make instructor-kit CLASS={cls}`)"
+                + (", and in `answers-by-student.csv` every student edition's answers" if students else "")
+                + ". Grade its submissions with `make grade SUBMISSIONS=folder CLASS="
+                + cls
+                + (" ROSTER=<the roster>" if students else "")
+                + "`.",
+            )
+        _write(zf, "README.md", readme)
         for name, text in answers:
             _write(zf, f"model-answers/{name}.md", text)
         _write(zf, "model-answers.html", _html_page("Answer keys", answers))
+        if by_student:
+            buf = io.StringIO()
+            w = csv.writer(buf)
+            w.writerow(["student_id", "name", "exercise", "variable", "answer"])
+            w.writerows(by_student)
+            _write(zf, "answers-by-student.csv", buf.getvalue())
         for m in masters:
             _write(zf, f"masters/{m.name}", m.read_bytes())
             for f in (f"{m.stem}-autograder.zip", f"{m.stem}.json"):
@@ -352,8 +456,17 @@ def _manual_max(row: dict[str, str]) -> float:
     return total
 
 
-def to_lms(rows: list[dict[str, str]], fmt: str) -> tuple[list[str], list[list[str]], list[str]]:
+def to_lms(
+    rows: list[dict[str, str]], fmt: str, cls: str = "", roster: list[Any] | None = None
+) -> tuple[list[str], list[list[str]], list[str]]:
     """Map grade-table rows to an LMS import: ``(header, lines, warnings)``.
+
+    ``cls`` (a class edition, ``make grade CLASS=...``): every graded row must have been
+    graded against that class (its ``edition`` column: the class, or one of its student
+    editions), else :class:`LMSError`; the exercise columns name the class, and Canvas's
+    Section holds it. With a student edition (``class/id``, graded with a roster) the
+    student is that id, not the file name. ``roster`` (:func:`course_grading.classes.read_roster`)
+    gives names and e-mails, and lists every student, with blank scores for missing work.
 
     * ``generic``: one line per submission: student, exercise, auto_points, auto_max,
       manual_points (blank), manual_max, manual_questions, status, file, reason.
@@ -373,8 +486,19 @@ def to_lms(rows: list[dict[str, str]], fmt: str) -> tuple[list[str], list[list[s
     warnings: list[str] = []
     seen: dict[tuple[str, str], str] = {}
     items = []
-    for row in rows:
+    people = {s.id: s for s in roster or []}
+    for n, row in enumerate(rows, start=2):
+        edition = (row.get("edition") or "").strip()
+        if cls and row.get("status") != "skipped" and edition.split("/")[0] != cls:
+            raise LMSError(
+                f"line {n} ({row['file']}) was graded against edition {edition or 'public'!r}, not "
+                f"class {cls!r}: export the grade table of make grade CLASS={cls}"
+            )
         student, exercise = student_of(row["file"]), row["exercise"].strip()
+        if "/" in edition:
+            student = edition.split("/", 1)[1]
+        if people and student not in people and row.get("status") != "skipped" and exercise:
+            warnings.append(f"{row['file']}: student {student!r} is not on the roster; kept as is")
         if row.get("status") == "skipped":
             warnings.append(f"{row['file']}: skipped by the grader ({row.get('reason', '')}); left out")
             continue
@@ -405,6 +529,7 @@ def to_lms(rows: list[dict[str, str]], fmt: str) -> tuple[list[str], list[list[s
                 "status": row["status"],
                 "file": row["file"],
                 "reason": row.get("reason", ""),
+                "edition": edition,
             }
         )
 
@@ -420,6 +545,7 @@ def to_lms(rows: list[dict[str, str]], fmt: str) -> tuple[list[str], list[list[s
             "status",
             "file",
             "reason",
+            "edition",
         ]
         lines = [
             [
@@ -433,6 +559,7 @@ def to_lms(rows: list[dict[str, str]], fmt: str) -> tuple[list[str], list[list[s
                 i["status"],
                 i["file"],
                 i["reason"],
+                i["edition"],
             ]
             for i in items
         ]
@@ -440,18 +567,20 @@ def to_lms(rows: list[dict[str, str]], fmt: str) -> tuple[list[str], list[list[s
 
     exercises = sorted({i["exercise"] for i in items})
     maxima = {e: next(i for i in items if i["exercise"] == e) for e in exercises}
-    students = sorted({i["student"] for i in items})
+    students = sorted({i["student"] for i in items} | set(people))
     by_key = {(i["student"], i["exercise"]): i for i in items}
+    tag = f" [{cls}]" if cls else ""
     if fmt == "canvas":
         header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
         for e in exercises:
             header += [
-                f"{e} auto ({_fmt(maxima[e]['auto_max'])} pts)",
-                f"{e} hand-graded ({_fmt(maxima[e]['manual_max'])} pts)",
+                f"{e}{tag} auto ({_fmt(maxima[e]['auto_max'])} pts)",
+                f"{e}{tag} hand-graded ({_fmt(maxima[e]['manual_max'])} pts)",
             ]
         lines = []
         for s in students:
-            line = [s, "", "", s, ""]
+            who = people.get(s)
+            line = [who.name or s, "", s, s, cls] if who else [s, "", "", s, cls]
             for e in exercises:
                 i = by_key.get((s, e))
                 line += [_fmt(i["auto"]) if i else "", ""]
@@ -460,10 +589,11 @@ def to_lms(rows: list[dict[str, str]], fmt: str) -> tuple[list[str], list[list[s
 
     header = ["Identifier"]
     for e in exercises:
-        header += [f"{e} auto", f"{e} hand-graded", f"{e} feedback"]
+        header += [f"{e}{tag} auto", f"{e}{tag} hand-graded", f"{e}{tag} feedback"]
     lines = []
     for s in students:
-        line = [s]
+        who = people.get(s)
+        line = [(who.email or s) if who else s]
         for e in exercises:
             i = by_key.get((s, e))
             line += [_fmt(i["auto"]) if i else "", "", i["reason"] if i else ""]
@@ -498,6 +628,10 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--start", default="", help="first session, YYYY-MM-DD (dates the syllabus)")
     b.add_argument("--day", default="", help="weekday(s) the class meets, e.g. Tue")
     b.add_argument("--skip", default="", help="session days without class, comma-separated")
+    b.add_argument("--class", dest="cls", default="", help="the kit of this class's edition")
+    b.add_argument("--roster", type=Path, help="with --class: add every student edition's answers")
+    b.add_argument("--secret", default="", help="the instructor's edition secret (see make exercises CLASS=)")
+    b.add_argument("--classes-dir", type=Path, default=None, help=argparse.SUPPRESS)
     lms = sub.add_parser("lms", help="convert the grade table of make grade for an LMS import")
     lms.add_argument("grades", type=Path, help="the CSV written by make grade")
     lms.add_argument(
@@ -508,12 +642,34 @@ def main(argv: list[str] | None = None) -> int:
         help="canvas, moodle or generic (default: generic)",
     )
     lms.add_argument("--out", type=Path, help="CSV to write (default: <grades>-<format>.csv)")
+    lms.add_argument("--class", dest="cls", default="", help="the class whose grade table this is")
+    lms.add_argument("--roster", type=Path, help="with --class: names, e-mails and every student")
     args = parser.parse_args(argv)
 
     if args.command == "build":
         start = time.perf_counter()
+        if args.cls:
+            from course_grading import classes
+
+            try:
+                classes.check_class_name(args.cls)
+            except classes.ClassError as exc:
+                print(f"instructor-kit: {exc}", file=sys.stderr)
+                return 2
         try:
-            path = build_kit(args.out, args.start, args.day, args.skip)
+            out = args.out
+            if args.cls and out == DEFAULT_OUT:
+                out = DEFAULT_OUT.with_name(f"instructor-kit-{args.cls}.zip")
+            path = build_kit(
+                out,
+                args.start,
+                args.day,
+                args.skip,
+                args.cls,
+                args.roster,
+                args.secret or None,
+                args.classes_dir,
+            )
         except KitError as exc:
             print(f"instructor-kit: {exc}", file=sys.stderr)
             return 2
@@ -525,10 +681,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
 
+    from course_grading import classes
+
     try:
+        if args.roster and not args.cls:
+            raise LMSError("a roster belongs to a class: give --class too")
+        if args.cls:
+            classes.check_class_name(args.cls)
+        roster = classes.read_roster(args.roster) if args.roster else None
         rows = read_grades(args.grades)
-        header, lines, warnings = to_lms(rows, args.fmt)
-    except LMSError as exc:
+        header, lines, warnings = to_lms(rows, args.fmt, args.cls, roster)
+    except (LMSError, classes.ClassError) as exc:
         print(f"lms: {exc}", file=sys.stderr)
         return 2
     out = args.out or _default_lms_out(args.grades, args.fmt)
