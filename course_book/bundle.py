@@ -31,6 +31,7 @@ DEFAULT_OUT = ROOT / "dist" / f"{NAME}.zip"
 _NEVER = (
     "exercises/masters",
     "exercises/autograder",
+    "exercises/classes",  # class and student editions (make exercises CLASS=): private
     "-autograder.zip",
     "__pycache__",
     ".ipynb_checkpoints",

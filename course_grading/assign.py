@@ -649,9 +649,10 @@ def verify_edition(
             for result in tests.run({v: values[v] for v in tests.variables if v in values}):
                 if not result.passed:
                     raise AssignError(
-                        f"{master.name}: in this edition, question {q}'s test {result.case.name} fails "
-                        f"on the master's own solution: {result.message.strip()[-300:]}. Fix the "
-                        "question's parameter set (or its tests) in the master."
+                        f"{master.name}: in this edition, question {q}'s "
+                        f"{'hidden' if result.case.hidden else 'public'} test {result.case.name} fails "
+                        f"on the master's own solution ({result.message.strip().splitlines()[-1][:300]}). "
+                        "Fix the question's parameter set (or its tests) in the master."
                     )
 
 

@@ -1199,7 +1199,7 @@ def _student_editions(
     for sub, ex, row in todo:
         sid = student_of_file(sub.label, ids)
         if sid is None:
-            row.status = "error"
+            row.status, row.edition = "error", ex.edition
             row.reason = (
                 "Cannot tell which student handed this in: with a roster, the file name (or its "
                 "first folder) must start with a student id from the roster, then _ - . or a space "
@@ -1291,7 +1291,7 @@ def grade_folder(
     isolated = sandboxed and engine != "otter"
     graded_as = next((e.edition for e in exercises.values() if e.edition), "") or "public"
     for row in rows:
-        if row.status != "skipped" and not row.edition and students is None:
+        if row.status != "skipped" and not row.edition:
             row.edition = graded_as
         if row.status == "skipped":
             continue  # never read, never run

@@ -141,21 +141,76 @@ def find(masters: list[Path] | None = None, chapters: list[Path] | None = None) 
         number = master.stem[2:4]
         mine = {c: p for c, p in parts.items() if c[:2] in (number, "00")}
         for question, var, cfg, right in answers_of(master):
-            kind = cfg.get("kind")
-            for chapter, chunks in mine.items():
-                for where, text, _is_output in chunks:
-                    shown: list[str] = []
-                    if kind == "number":
-                        shown = _number_leaks(float(right), float(cfg["tol"]), text)
-                    elif kind == "whole":
-                        shown = [t for n, d, t in _numbers(text) if d == 0 and n == int(right)]
-                    elif kind == "textset" and right:
-                        if all(
-                            re.search(rf"(?<![\w-]){re.escape(str(item))}(?![\w-])", text) for item in right
-                        ):
-                            shown = [", ".join(sorted(map(str, right)))]
-                    for s in dict.fromkeys(shown):
-                        leaks.append(Leak(master.stem, question, var, right, chapter, where, s))
+            leaks += _leaks_of(master.stem, question, var, cfg, right, mine)
+    return leaks
+
+
+def printed(cfg: dict[str, Any], right: Any, text: str) -> list[str]:
+    """How ``text`` prints the answer ``right`` (check settings ``cfg``); empty if it does not."""
+    kind = cfg.get("kind")
+    shown: list[str] = []
+    if kind == "number":
+        shown = _number_leaks(float(right), float(cfg["tol"]), text)
+    elif kind == "whole":
+        shown = [t for n, d, t in _numbers(text) if d == 0 and n == int(right)]
+    elif kind == "textset" and right:
+        if all(re.search(rf"(?<![\w-]){re.escape(str(item))}(?![\w-])", text) for item in right):
+            shown = [", ".join(sorted(map(str, right)))]
+    return list(dict.fromkeys(shown))
+
+
+def _leaks_of(
+    exercise: str, question: str, var: str, cfg: dict[str, Any], right: Any, parts: dict[str, list]
+) -> list[Leak]:
+    return [
+        Leak(exercise, question, var, right, chapter, where, s)
+        for chapter, chunks in parts.items()
+        for where, text, _is_output in chunks
+        for s in printed(cfg, right, text)
+    ]
+
+
+def set_answers(
+    master: Path,
+) -> dict[str, list[tuple[dict[str, Any], list[tuple[str, dict[str, Any], Any]]]]]:
+    """For every parameterised question of ``master``: for each of its parameter sets (the
+    public one first), ``(set, [(variable, check settings, right answer), ...])``. One
+    rendered edition per set index (each question takes its k-th set), so a master with at
+    most N sets a question is run N times."""
+    import tempfile
+
+    from course_grading import editions
+
+    nb = json.loads(master.read_text(encoding="utf-8"))
+    sets = editions.question_params(nb)
+    out: dict[str, list] = {q: [] for q in sets}
+    with tempfile.TemporaryDirectory(prefix="sets-") as tmp:
+        for k in range(max((len(v) for v in sets.values()), default=0)):
+            choice = {q: v[k % len(v)] for q, v in sets.items()}
+            rendered = editions.write_rendered(master, Path(tmp) / str(k), choice)
+            by_q: dict[str, list] = {}
+            for q, var, cfg, right in rendered_answers(rendered):
+                by_q.setdefault(q, []).append((var, cfg, right))
+            for q, v in sets.items():
+                if k < len(v):
+                    out[q].append((v[k], by_q.get(q, [])))
+    return out
+
+
+def find_in_sets(masters: list[Path] | None = None, chapters: list[Path] | None = None) -> list[Leak]:
+    """:func:`find` for *every* parameter set of every parameterised question (class and
+    student editions draw the non-public ones): a leak's ``question`` reads ``q1 [set 3]``."""
+    masters = masters if masters is not None else sorted(MASTERS_DIR.glob("*.ipynb"))
+    chapters = chapters if chapters is not None else sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
+    parts = {c.stem: chapter_parts(c) for c in chapters}
+    leaks: list[Leak] = []
+    for master in masters:
+        number = master.stem[2:4]
+        mine = {c: p for c, p in parts.items() if c[:2] in (number, "00")}
+        for q, per_set in set_answers(master).items():
+            for i, (_values, answers) in enumerate(per_set, start=1):
+                for var, cfg, right in answers:
+                    leaks += _leaks_of(master.stem, f"{q} [set {i}]", var, cfg, right, mine)
     return leaks
 
 
