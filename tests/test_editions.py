@@ -623,8 +623,8 @@ def test_roster_grading_picks_each_students_edition(built: dict, tmp_path: Path)
     for sid in ("s001", "s002"):
         (subs / f"{sid}_ex00.ipynb").write_text(json.dumps(_solved(built, f"alpha/{sid}")))
     s001 = json.loads((subs / "s001_ex00.ipynb").read_text())
-    s001["metadata"]["course"]["edition"] = "alpha/s003"  # a label is not trusted
-    (subs / "s003" / "ex00 (1).ipynb").write_text(json.dumps(s001))  # s001's answers, by s003
+    assert s001["metadata"]["course"]["edition"] == "alpha/s001"  # the label stays: never trusted
+    (subs / "s003" / "ex00 (1).ipynb").write_text(json.dumps(s001))  # s001's notebook, by s003
     (subs / "unknown_ex00.ipynb").write_text(json.dumps(_solved(built, "alpha/s001")))
     students = classes.roster_editions("alpha", built["students"], built["base"])
     rows = {
