@@ -48,7 +48,11 @@ NOTEBOOK_RULES = [
 def _notebook_module(path: Path) -> str:
     import json
 
+    from course_grading import editions
+
     nb = json.loads(path.read_text(encoding="utf-8"))
+    if "masters" in path.parts:
+        nb = editions.render(nb)  # the public edition: {{ parameters }} put in
     cells = []
     for i, cell in enumerate(nb["cells"]):
         if cell["cell_type"] == "code":
