@@ -754,3 +754,42 @@ def test_class_editions_are_never_published(built: dict) -> None:
         for snippet in private:
             assert snippet not in text, f"{path} holds a class edition's question: {snippet}"
         assert "This notebook is the edition of class" not in text, f"{path} holds a class edition"
+
+
+def test_class_notebooks_carry_no_answer_and_their_verdicts_are_right(built: dict) -> None:
+    """The leak checks on class editions: no answer, solution line or hidden test of the
+    edition in its student notebook (hints-only and verdict editions alike), and in a
+    verdict edition, the class-salted digests say correct for the class's answers only."""
+    import io
+
+    from course import answers, verdict
+
+    base = built["base"]
+    classes.build_class("delta", SECRET, verdicts=True, masters=[EX00], base=base, out=io.StringIO())
+    for edition in ("alpha", "alpha/s001", "delta"):
+        nb = json.loads(_student(built, edition).read_text())
+        text = json.dumps(nb, ensure_ascii=False)
+        init = "".join(nb["cells"][1]["source"])
+        rendered = editions.render(_nb(EX00), classes.choice_for(EX00, edition, SECRET))
+        values = _solution_env(rendered, EX00.stem)
+        for line in ("int(years.between(", "test_q1_exact", "test_q2_exact", "test_q3_exact", "had - other"):
+            assert line not in text, f"{edition}: {line!r} (a solution or hidden test) in the notebook"
+        assert str(values["q2"])[:6] not in text, f"{edition}: q2's answer in the notebook"
+        assert not re.search(rf"(?<![\w.]){values['q1']}(?![\w.])", init), f"{edition}: q1 in the checks"
+        assert not all(x in init for x in values["q3"]), f"{edition}: q3's items in the checks"
+        data = assign.verdicts_of(nb)
+        if edition != "delta":
+            assert not data, f"{edition}: a hints-only edition carries verdicts"
+            continue
+        other = _solution_env(editions.render(_nb(EX00), classes.choice_for(EX00, "beta", SECRET)), "x")
+        for q in ("q1", "q2", "q3"):
+            spec = data[q][q]
+
+            def judge(value, spec=spec, q=q):
+                return verdict.judge(q, answers.decode(json.loads(json.dumps(answers.encode(value)))), spec)[
+                    0
+                ]
+
+            assert judge(values[q]), f"delta {q}: its own answer is not correct"
+            if not _same({"kind": spec["kind"], "tol": spec.get("tol", 0)}, other[q], values[q]):
+                assert not judge(other[q]), f"delta {q}: class beta's answer is correct"
