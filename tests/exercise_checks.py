@@ -64,7 +64,10 @@ def split_master(path: Path) -> tuple[set[str], list[str], list[str]]:
     hidden: list[str] = []
     public: list[str] = []
     in_sol = False
-    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+    from course_grading import editions
+
+    # the public edition: the master's {{ parameters }} put in (class editions: tests/test_editions.py)
+    for cell in editions.render(json.loads(path.read_text(encoding="utf-8")))["cells"]:
         src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         head = src.strip().splitlines()[0].strip().upper() if src.strip() else ""
         if cell["cell_type"] == "raw":

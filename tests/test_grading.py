@@ -438,8 +438,11 @@ def test_notebook_file_finds_renamed_copies_and_explains_failures(
 
 # =========================================================================== hints
 def _solution_env(name: str) -> dict:
-    """Run the master's code cells (not its tests) and return the namespace: right answers."""
-    nb = json.loads(master(name).read_text())
+    """Run the master's code cells (not its tests) and return the namespace: right answers
+    (of the public edition: the master's ``{{ parameters }}`` put in)."""
+    from course_grading import editions
+
+    nb = editions.render(json.loads(master(name).read_text()))
     env: dict = {}
     for cell in nb["cells"]:
         src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
@@ -629,7 +632,8 @@ def secrets(name: str) -> dict[str, set[str]]:
     """
     solution, hidden_bodies, public = split_master(master(name))
     hidden = {line for body in hidden_bodies for line in body.splitlines() + _unparsed_lines(body)}
-    public_text = _norm("\n".join(public))
+    # a public line as written and as otter rewrites it (ast.unparse: "a, b = (1, 2)")
+    public_text = _norm("\n".join(public + [ln for chunk in public for ln in _unparsed_lines(chunk)]))
 
     def keep(lines: set[str], minimum: int) -> set[str]:
         return {c for c in map(_norm, lines) if len(c) >= minimum and c not in public_text}
@@ -638,7 +642,9 @@ def secrets(name: str) -> dict[str, set[str]]:
 
 
 def hidden_tests_as_otter_writes_them(name: str) -> set[str]:
-    nb = json.loads(master(name).read_text())
+    from course_grading import editions
+
+    nb = editions.render(json.loads(master(name).read_text()))  # the public edition
     lines = set()
     for cell in nb["cells"]:
         src = _text(cell)
