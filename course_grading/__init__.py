@@ -14,6 +14,10 @@ learners nor this grader need it at run time.
   :mod:`course_grading.runner`), takes only the values of its answers out, and runs the
   tests on them in one clean process (:mod:`course_grading.scorer`); one row per file
   (see :mod:`course_grading.grade`).
+* A question may declare parameter sets (:mod:`course_grading.editions`): the first is the
+  public edition's; ``make exercises CLASS=name [ROSTER=csv]`` builds a class's (and each
+  student's) private edition under ``exercises/classes/`` from the instructor's secret,
+  and ``make grade CLASS=name`` grades against it (:mod:`course_grading.classes`).
 * The learners' side lives in the runtime package: :mod:`course.exercise`
   (``grader.check``), :mod:`course.checkfile` (otter's test format, without otter),
   :mod:`course.answers` (values, not objects) and :mod:`course.checks` (the hints).
