@@ -555,9 +555,17 @@ def test_editions_rebuild_only_when_changed(built: dict, tmp_path: Path) -> None
     assert "1 exercise builds" in log.getvalue() and not assign.verdicts_of(
         json.loads(_student(built, "gamma").read_text())
     )
-    # another secret, another edition
+    # another secret, another edition: never over one already built (a lost secret)
     other = classes.choice_for(EX00, "beta", b"another secret, 32 bytes long...")
     assert other != record["choice"]
+    log = io.StringIO()
+    assert (
+        classes.build_class("beta", b"another secret, 32 bytes long...", masters=[EX00], base=base, out=log)
+        == 1
+    )
+    assert "built with another secret" in log.getvalue()
+    again = json.loads((classes.edition_dirs("beta", None, base)[1] / f"{EX00.stem}.json").read_text())
+    assert again["edition"] == record, "the edition was changed"
 
 
 def test_a_broken_set_is_refused_when_building(tmp_path: Path) -> None:
