@@ -284,6 +284,16 @@ def build_edition(
     for master in masters:
         start = time.perf_counter()
         try:
+            salt = edition_salt(secret, edition, master.stem)
+            before = assign.read_manifest(assign.manifest_path(master.stem, autograder_dir)) or {}
+            record = before.get("edition") if isinstance(before.get("edition"), dict) else {}
+            if record.get("name") == edition and record.get("salt") not in (None, salt):
+                raise ClassError(
+                    f"{master.stem}: edition {edition} was built with another secret than "
+                    f"{secret_path()} holds; rebuilding it would change the questions students "
+                    "already have. Restore the secret it was built with (SECRET=path), or delete "
+                    f"{autograder_dir.parent} to start this edition afresh."
+                )
             choice = choice_for(master, edition, secret)
             built = assign.build_one(
                 master,
@@ -291,12 +301,12 @@ def build_edition(
                 autograder_dir,
                 force=force,
                 choice=choice,
-                salt=edition_salt(secret, edition, master.stem),
+                salt=salt,
                 verdicts=verdicts,
                 edition=edition,
                 fast=True,
             )
-        except (assign.AssignError, editions.EditionError) as exc:
+        except (assign.AssignError, editions.EditionError, ClassError) as exc:
             failed += 1
             print(f"exercises [{edition}]: ERROR {exc}", file=out)
             continue
