@@ -42,7 +42,28 @@ FEW_SETS = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+#: Questions whose class sets give fewer than 8 distinct answers, and why. Each must still
+#: give fewer than 8 (checked).
+FEW_ANSWERS = {
+    ("ex06_scenarios", "q1"): (
+        "the scenarios table has 9 sub-scenarios in three cells of the matrix (2, 3 and 4 rows): "
+        "no choice of cells gives more than 7 distinct counts"
+    ),
+    ("ex06_scenarios", "q5"): (
+        "a count of 9 sub-scenarios, of which the record links 7 to some development: the "
+        "periods and outcomes give at most 6 distinct counts"
+    ),
+}
+
+#: Answers whose class sets the leak finder finds in a chapter, and why that is no leak. A
+#: public set's answer must never be printed (tests/test_verdicts.py::KNOWN_PRINTED).
+CLASS_SETS_PRINTED = {
+    ("ex06_scenarios", "q1"): "a count from 0 to 9: chapter 6 and the primer print every such number",
+    ("ex06_scenarios", "q5"): "a count from 0 to 9: chapter 6 and the primer print every such number",
+}
+
+
+@functools.cache
 def _master(name: str) -> dict:
     return json.loads((MASTERS_DIR / f"{name}.ipynb").read_text(encoding="utf-8"))
 
@@ -84,7 +105,7 @@ def _cells(nb: dict) -> list[tuple[str | None, str, dict]]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _run(name: str, k: int) -> tuple[dict, dict]:
     """Edition ``k`` run: (the solution's namespace, {question: {public: [...], hidden: [...]}})."""
     nb = _edition(name, k)
@@ -200,6 +221,11 @@ def test_answers_differ_between_sets(name: str) -> None:
             assert len(set(answers)) == n, f"{name} {q}: the right letter takes only {sorted(set(answers))}"
         else:
             want = min(8, len(sets[q]) - 1)
+            if (name, q) in FEW_ANSWERS:
+                assert len(others) < want, (
+                    f"{name} {q} has {len(others)} distinct answers: remove it from FEW_ANSWERS"
+                )
+                want = (len(sets[q]) - 1) // 2
             assert len(others) >= want, (
                 f"{name} {q}: only {len(others)} distinct class answers besides the public one: {answers}"
             )
@@ -226,15 +252,15 @@ def test_question_text_reads_naturally_in_every_set(name: str) -> None:
 def test_no_set_answer_is_printed_in_a_chapter(name: str, tmp_path: Path) -> None:
     from test_verdicts import KNOWN_PRINTED
 
-    paths = []
+    number = name[2:4]
+    chapters = sorted(leaks.CHAPTERS.glob(f"{number}_*.ipynb")) + sorted(leaks.CHAPTERS.glob("00_*.ipynb"))
+    found = []
     for k in _editions(name):
         path = tmp_path / str(k) / f"{name}.ipynb"
         path.parent.mkdir()
         path.write_text(json.dumps(_edition(name, k)), encoding="utf-8")
-        paths.append(path)
-    number = name[2:4]
-    chapters = sorted(leaks.CHAPTERS.glob(f"{number}_*.ipynb")) + sorted(leaks.CHAPTERS.glob("00_*.ipynb"))
-    found = [f for f in leaks.find(paths, chapters) if (f.exercise, f.variable) not in KNOWN_PRINTED]
-    assert not found, "answers printed in a chapter:\n" + "\n".join(
-        f"{f.where and f.chapter} {f}" for f in found
-    )
+        allowed = KNOWN_PRINTED if k == 0 else KNOWN_PRINTED | set(CLASS_SETS_PRINTED)
+        found += [
+            f"set {k}: {f}" for f in leaks.find([path], chapters) if (f.exercise, f.variable) not in allowed
+        ]
+    assert not found, "answers printed in a chapter:\n" + "\n".join(found)
