@@ -53,6 +53,13 @@ FEW_ANSWERS = {
         "a count of 9 sub-scenarios, of which the record links 7 to some development: the "
         "periods and outcomes give at most 6 distinct counts"
     ),
+    ("ex07_us_response", "q5"): (
+        "a year of the developments table, which runs from 2020 to 2026: seven possible answers"
+    ),
+    ("ex07_us_response", "q4"): (
+        "a count of 8 actions: leaving out the public answer (4) and the degenerate 0 and 8, "
+        "six counts remain"
+    ),
 }
 
 #: Answers whose class sets the leak finder finds in a chapter, and why that is no leak. A
