@@ -16,6 +16,7 @@ No otter: the rendered masters' cells run in this process, so the data load once
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
@@ -79,15 +80,38 @@ def _src(cell: dict) -> str:
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
+@contextlib.contextmanager
+def _fast_yaml():
+    """Parse the masters' YAML with libyaml while rendering (the parameter lists are long;
+    the pure-Python parser made this file several times slower)."""
+    import yaml
+
+    real = yaml.safe_load
+    if getattr(yaml, "CSafeLoader", None) is not None:
+        yaml.safe_load = lambda text: yaml.load(text, Loader=yaml.CSafeLoader)
+    try:
+        yield
+    finally:
+        yaml.safe_load = real
+
+
+@functools.cache
+def _sets(name: str) -> dict[str, list[dict]]:
+    with _fast_yaml():
+        return editions.question_params(_master(name))
+
+
+@functools.cache
 def _edition(name: str, k: int) -> dict:
     """The master with every question taking its set ``k`` (its public set if it has fewer)."""
-    nb = _master(name)
-    sets = editions.question_params(nb)
-    return editions.render(nb, {q: s[k] if k < len(s) else s[0] for q, s in sets.items()})
+    with _fast_yaml():
+        return editions.render(
+            _master(name), {q: s[k] if k < len(s) else s[0] for q, s in _sets(name).items()}
+        )
 
 
 def _editions(name: str) -> list[int]:
-    return list(range(max(len(s) for s in editions.question_params(_master(name)).values())))
+    return list(range(max(len(s) for s in _sets(name).values())))
 
 
 def _cells(nb: dict) -> list[tuple[str | None, str, dict]]:
@@ -126,15 +150,21 @@ def _run(name: str, k: int) -> tuple[dict, dict]:
     return env, tests
 
 
+@functools.cache
 def _auto(name: str) -> dict[str, dict]:
     _, questions = assign.parse_master(MASTERS_DIR / f"{name}.ipynb")
     return {q.name: q.check for q in questions if not q.manual}
 
 
+@functools.cache
+def _compiled(src: str):
+    return compile(src, "test", "exec")
+
+
 def _run_test(src: str, env: dict) -> str | None:
     """None if the test passes, else its message."""
     try:
-        exec(compile(src, "test", "exec"), dict(env))
+        exec(_compiled(src), dict(env))
     except AssertionError as exc:
         return str(exc) or "assertion failed"
     return None
@@ -149,7 +179,7 @@ def _same(a: Any, b: Any) -> bool:
 def _cases() -> list[tuple[str, str, int]]:
     out = []
     for name in EXERCISES:
-        sets = editions.question_params(_master(name))
+        sets = _sets(name)
         for q in _auto(name):
             out += [(name, q, k) for k in range(len(sets.get(q, [None])))]
     return out
@@ -157,7 +187,7 @@ def _cases() -> list[tuple[str, str, int]]:
 
 def test_every_auto_graded_question_has_parameter_sets() -> None:
     for name in EXERCISES:
-        sets = editions.question_params(_master(name))
+        sets = _sets(name)
         for q in _auto(name):
             assert q in sets, f"{name} {q} declares no params"
             if (name, q) in FEW_SETS:
@@ -215,7 +245,7 @@ def _canonical(value: Any, cfg: dict) -> Any:
 
 @pytest.mark.parametrize("name", EXERCISES)
 def test_answers_differ_between_sets(name: str) -> None:
-    sets = editions.question_params(_master(name))
+    sets = _sets(name)
     for q, check in _auto(name).items():
         answers = [
             tuple(_canonical(_run(name, k)[0][v], cfg) for v, cfg in check.items())
@@ -256,8 +286,12 @@ def test_question_text_reads_naturally_in_every_set(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", EXERCISES)
-def test_no_set_answer_is_printed_in_a_chapter(name: str, tmp_path: Path) -> None:
+def test_no_set_answer_is_printed_in_a_chapter(name: str, tmp_path: Path, monkeypatch) -> None:
     from test_verdicts import KNOWN_PRINTED
+
+    monkeypatch.setattr(
+        leaks, "chapter_parts", functools.cache(leaks.chapter_parts)
+    )  # read each chapter once
 
     number = name[2:4]
     chapters = sorted(leaks.CHAPTERS.glob(f"{number}_*.ipynb")) + sorted(leaks.CHAPTERS.glob("00_*.ipynb"))
