@@ -26,12 +26,7 @@ _LITERAL = re.compile(r"""(["'])medium\1\s*:\s*0?\.\d|\bmedium\s*=\s*0?\.\d""")
 
 # Files allowed a literal mapping, with the reason. Each must still contain one
 # (checked), so the list cannot outlive its reason.
-ALLOWED = {
-    "exercises/masters/ex08_testing_the_brief.ipynb": (
-        "question 5 asks for the Brier score under a deliberately different mapping "
-        "(0.6 / 0.4 / 0.2), to show how much the verdict depends on the course's choice"
-    ),
-}
+ALLOWED: dict[str, str] = {}  # exercise 8's question 5 now takes its mapping as parameters ({{ high }} ...)
 
 
 def literal_mappings(text: str) -> list[str]:

@@ -284,14 +284,10 @@ KNOWN_PRINTED = {
     ("ex05_limitations", "q2"),
     ("ex05_limitations", "q3_first"),
     ("ex05_limitations", "q3_stayed"),
-    ("ex06_scenarios", "q1"),
-    ("ex06_scenarios", "q2"),
-    ("ex06_scenarios", "q5"),
     ("ex07_us_response", "q4"),
     ("ex07_us_response", "q5"),
     ("ex08_testing_the_brief", "q1_not"),
     ("ex08_testing_the_brief", "q1_total"),
-    ("ex08_testing_the_brief", "q2"),
     ("ex08_testing_the_brief", "q3"),
 }
 

@@ -254,25 +254,27 @@ def ex06_tests():
 
 
 def _ex06_slips():
+    """The public edition's slips (its first parameter sets; tests/test_params_b.py checks
+    the slips of every set)."""
     s = load("scenarios")
     subs = s[s["parent_id"].notna()]
     d = load("developments")
-    with_events = set(d["scenario_id"].dropna())
-    analyst = {"S1": (0.9, 2), "S2": (0.3, 3), "S3": (0.35, 4)}  # exercise 6's analyst table
+    as_described = set(d.loc[d["outcome"] == "as-described", "scenario_id"].dropna())
+    analyst = {"S1": (0.9, 2), "S2": (0.3, 3), "S3": (0.35, 4)}  # question 3's public table
+    medium_or_high = s["impact"].astype(str).isin(["medium", "high"])  # question 1's public cell
     return [
-        ("q1", {"q1": int(((s["impact"] == "high") & (s["probability"] == "low")).sum())}, "top-level"),
-        ("q1", {"q1": len(subs)}, "every sub-scenario"),
+        ("q1", {"q1": int(medium_or_high.sum())}, "top-level"),
         ("q1", {"q1": int(s["parent_id"].isna().sum())}, "top-level scenarios"),
         ("q2", {"q2": 1.0}, "positive"),
         ("q2", {"q2": 3.0}, "between -1 and 1"),
         ("q3", {"q3": max(p + i for p, i in analyst.values())}, "added"),
         ("q3", {"q3": analyst["S3"][0] * analyst["S3"][1]}, "highest impact"),
         ("q3", {"q3": sum(p * i for p, i in analyst.values())}, "total"),
-        ("q5", {"q5": int(sum(1 for sid in s["scenario_id"] if sid not in with_events))}, "top-level"),
+        ("q5", {"q5": int(sum(1 for sid in s["scenario_id"] if sid not in as_described))}, "top-level"),
         (
             "q5",
-            {"q5": int(sum(1 for sid in subs["scenario_id"] if sid in with_events))},
-            "at least one event",
+            {"q5": int(sum(1 for sid in subs["scenario_id"] if sid in as_described))},
+            "at least",
         ),
     ]
 
