@@ -111,39 +111,69 @@ def _number_leaks(x: float, tol: float, text: str) -> list[str]:
     return found
 
 
-def answers_of(master: Path) -> list[tuple[str, str, dict[str, Any], Any]]:
-    """``(question, variable, check settings, right answer)`` for every auto-graded answer."""
-    _, questions = assign.parse_master(master)
-    wanted = [(q.name, v, cfg) for q in questions if not q.manual for v, cfg in (q.check or {}).items()]
-    values = assign.solution_values(master, [v for _, v, _ in wanted])
+def answers_of(
+    master: Path, choice: dict[str, dict[str, Any]] | None = None
+) -> list[tuple[str, str, dict[str, Any], Any]]:
+    """``(question, variable, check settings, right answer)`` for every auto-graded answer
+    of the edition ``choice`` (default: the public edition) of ``master``."""
+    from course_grading import editions
+
+    return _answers(editions.render(json.loads(master.read_text(encoding="utf-8")), choice), master.stem)
+
+
+def _answers(nb: dict[str, Any], name: str) -> list[tuple[str, str, dict[str, Any], Any]]:
+    """:func:`answers_of` for a master already rendered (no ``{{ }}`` left)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="leaks-") as tmp:
+        path = Path(tmp) / f"{name}.ipynb"
+        path.write_text(json.dumps(nb), encoding="utf-8")
+        _, questions = assign.parse_master(path)
+        wanted = [(q.name, v, cfg) for q in questions if not q.manual for v, cfg in (q.check or {}).items()]
+        values = assign.solution_values(path, [v for _, v, _ in wanted])
     return [(q, v, cfg, values[v]) for q, v, cfg in wanted]
+
+
+def _chapter_parts_for(number: str, chapters: list[Path] | None) -> dict[str, list[tuple[str, str, bool]]]:
+    chapters = chapters if chapters is not None else sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
+    return {c.stem: chapter_parts(c) for c in chapters if c.stem[:2] in (number, "00")}
+
+
+def value_leaks(kind: str | None, cfg: dict[str, Any], right: Any, text: str) -> list[str]:
+    """What ``text`` prints of the answer ``right`` (a question's ``check:`` settings ``cfg``)."""
+    shown: list[str] = []
+    if kind == "number":
+        shown = _number_leaks(float(right), float(cfg["tol"]), text)
+    elif kind == "whole":
+        shown = [t for n, d, t in _numbers(text) if d == 0 and n == int(right)]
+    elif kind == "textset" and right:
+        if all(re.search(rf"(?<![\w-]){re.escape(str(item))}(?![\w-])", text) for item in right):
+            shown = [", ".join(sorted(map(str, right)))]
+    return list(dict.fromkeys(shown))
+
+
+def _leaks(exercise: str, answers: list, parts: dict[str, list[tuple[str, str, bool]]]) -> list[Leak]:
+    leaks: list[Leak] = []
+    for question, var, cfg, right in answers:
+        for chapter, chunks in parts.items():
+            for where, text, _is_output in chunks:
+                for s in value_leaks(cfg.get("kind"), cfg, right, text):
+                    leaks.append(Leak(exercise, question, var, right, chapter, where, s))
+    return leaks
 
 
 def find(masters: list[Path] | None = None, chapters: list[Path] | None = None) -> list[Leak]:
     masters = masters if masters is not None else sorted(MASTERS_DIR.glob("*.ipynb"))
-    chapters = chapters if chapters is not None else sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
-    parts = {c.stem: chapter_parts(c) for c in chapters}
     leaks: list[Leak] = []
     for master in masters:
-        number = master.stem[2:4]
-        mine = {c: p for c, p in parts.items() if c[:2] in (number, "00")}
-        for question, var, cfg, right in answers_of(master):
-            kind = cfg.get("kind")
-            for chapter, chunks in mine.items():
-                for where, text, _is_output in chunks:
-                    shown: list[str] = []
-                    if kind == "number":
-                        shown = _number_leaks(float(right), float(cfg["tol"]), text)
-                    elif kind == "whole":
-                        shown = [t for n, d, t in _numbers(text) if d == 0 and n == int(right)]
-                    elif kind == "textset" and right:
-                        if all(
-                            re.search(rf"(?<![\w-]){re.escape(str(item))}(?![\w-])", text) for item in right
-                        ):
-                            shown = [", ".join(sorted(map(str, right)))]
-                    for s in dict.fromkeys(shown):
-                        leaks.append(Leak(master.stem, question, var, right, chapter, where, s))
+        leaks += _leaks(master.stem, answers_of(master), _chapter_parts_for(master.stem[2:4], chapters))
     return leaks
+
+
+def find_rendered(nb: dict[str, Any], name: str, chapters: list[Path] | None = None) -> list[Leak]:
+    """:func:`find` for one edition of master ``name`` (``exNN_slug``): ``nb`` is the master
+    rendered with a choice of parameter sets (:func:`course_grading.editions.render`)."""
+    return _leaks(name, _answers(nb, name), _chapter_parts_for(name[2:4], chapters))
 
 
 def main(argv: list[str] | None = None) -> int:
