@@ -276,8 +276,6 @@ KNOWN_PRINTED = {
     ("ex00_python_for_this_course", "q3"),
     ("ex03_military_technical", "q1"),
     ("ex03_military_technical", "q4"),
-    ("ex04_military_exercises", "q1"),
-    ("ex04_military_exercises", "q2"),
     ("ex05_limitations", "q2"),
     ("ex05_limitations", "q3_first"),
     ("ex05_limitations", "q3_stayed"),
