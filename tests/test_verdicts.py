@@ -274,8 +274,6 @@ def test_leak_finder_finds_a_printed_answer_and_ignores_others(tmp_path) -> None
 KNOWN_PRINTED = {
     ("ex00_python_for_this_course", "q1"),
     ("ex00_python_for_this_course", "q3"),
-    ("ex03_military_technical", "q1"),
-    ("ex03_military_technical", "q4"),
     ("ex05_limitations", "q2"),
     ("ex05_limitations", "q3_first"),
     ("ex05_limitations", "q3_stayed"),
