@@ -145,6 +145,20 @@ def find(masters: list[Path] | None = None, chapters: list[Path] | None = None) 
     return leaks
 
 
+def find_rendered(nb: dict[str, Any], name: str, chapters: list[Path] | None = None) -> list[Leak]:
+    """:func:`find` for one edition of master ``name`` (``exNN_slug``): ``nb`` is the master
+    rendered with a choice of parameter sets (:func:`course_grading.editions.render`)."""
+    import tempfile
+
+    chapters = chapters if chapters is not None else sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
+    mine = {c.stem: chapter_parts(c) for c in chapters if c.stem[:2] in (name[2:4], "00")}
+    with tempfile.TemporaryDirectory(prefix="leaks-") as tmp:
+        path = Path(tmp) / f"{name}.ipynb"
+        path.write_text(json.dumps(nb), encoding="utf-8")
+        answers = rendered_answers(path)
+    return [leak for q, var, cfg, right in answers for leak in _leaks_of(name, q, var, cfg, right, mine)]
+
+
 def printed(cfg: dict[str, Any], right: Any, text: str) -> list[str]:
     """How ``text`` prints the answer ``right`` (check settings ``cfg``); empty if it does not."""
     kind = cfg.get("kind")
