@@ -243,11 +243,12 @@ def test_leak_finder_finds_a_printed_answer_and_ignores_others(tmp_path) -> None
     a chapter's output, or a whole-number answer in its text, is found; other numbers not."""
     from course_grading import leaks
 
+    q4 = {v: r for _, v, _, r in leaks.answers_of(MASTERS_DIR / "ex03_military_technical.ipynb")}["q4"]
     nb = {
         "cells": [
             {
                 "cell_type": "markdown",
-                "source": "China spent 3.8 times as much; the peak came in 2005.",
+                "source": f"China spent 3.8 times as much; the peak came in 2005; {q4} deals.",
                 "metadata": {},
             },
             {
@@ -264,7 +265,7 @@ def test_leak_finder_finds_a_printed_answer_and_ignores_others(tmp_path) -> None
     assert leaks._number_leaks(3.774053914339146, 0.01, "3.9 and 3.70 and 4") == []
     assert leaks._number_leaks(-4.7358, 0.1, "fell by 4.7 per cent") == ["4.7"]
     found = leaks.find([MASTERS_DIR / "ex03_military_technical.ipynb"], [chapter])
-    assert {(f.variable, f.shown) for f in found} >= {("q1", "2005")}
+    assert {(f.variable, f.shown) for f in found} == {("q4", str(q4))}  # the public edition's q4 (a count)
 
 
 #: Answers the leak finder (course_grading.leaks) still finds in their own chapter or the primer:
