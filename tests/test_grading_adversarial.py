@@ -63,6 +63,13 @@ def master(name: str = EX) -> Path:
     return MASTERS_DIR / f"{name}.ipynb"
 
 
+def _rendered_master(path: Path, ctx=None) -> None:
+    """The master as a student could obtain it: its public edition, placeholders filled in."""
+    from course_grading import editions
+
+    path.write_text(json.dumps(editions.render(json.loads(master().read_text(encoding="utf-8")))))
+
+
 def solution(q: str, extra: str = "") -> str:
     """The master's solution code of question ``q`` of exercise 3, then ``extra``."""
     body = "\n".join(src for kind, src in synth.solutions(master())[q] if kind == "code")
@@ -545,7 +552,7 @@ def _cases(ctx: dict) -> dict[str, Case]:
             ),
         ),
         "master as submission": Case(
-            f"{EX}-master.ipynb", "ok", "7", ("6 fully correct", "by its file name"), master()
+            f"{EX}-master.ipynb", "ok", "7", ("6 fully correct", "by its file name"), _rendered_master
         ),
         "agreement with otter run": Case(
             "agree.ipynb",

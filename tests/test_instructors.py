@@ -206,7 +206,9 @@ def kit_secrets(kit_zip: Path) -> dict[str, set[str]]:
                         n = _norm(piece)
                         if n in public:
                             continue
-                        if (kind == "key" and len(n) >= 40) or (kind == "solution" and len(n) >= 8):
+                        if (kind == "key" and len(n) >= 40) or (
+                            kind == "solution" and len(n) >= 12
+                        ):  # shorter: syntax ("values={")
                             answers.add(n)
             if name.startswith("autograder/") and name.endswith("-autograder.zip"):
                 stem = Path(name).name.removesuffix("-autograder.zip")
