@@ -781,8 +781,10 @@ def _snapshot(roots: list[Path], skip: set[Path]) -> dict[str, str]:
     return out
 
 
-def _processes(marker: str) -> list[str]:
-    """Processes whose environment holds the batch's marker or whose command line a token."""
+def _processes(marker: str, base: Path) -> list[str]:
+    """Processes whose environment holds the batch's marker, or whose command line holds a
+    token and this batch's folder (a daemon that cleared its environment; not another test
+    run's leftovers on a shared machine)."""
     found = []
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
@@ -792,7 +794,7 @@ def _processes(marker: str) -> list[str]:
             env = Path(f"/proc/{pid}/environ").read_bytes()
         except OSError:
             continue
-        if f"COURSE_GRADING_RUN={marker}".encode() in env or "ADVERSARY-" in cmd:
+        if f"COURSE_GRADING_RUN={marker}".encode() in env or ("ADVERSARY-" in cmd and str(base) in cmd):
             found.append(f"{pid}: {cmd[:120]}")
     return found
 
@@ -934,7 +936,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict:
     slow_stdout, slow_stderr = slow_proc.communicate(timeout=300)
     table = out.read_bytes() + slow_out.read_bytes()
     time.sleep(1.5)  # the daemons would act one second after their notebook ended
-    leftovers = _processes(marker)
+    leftovers = _processes(marker, base)
     after = _snapshot(watched, skip={out, outdir / "slow.csv"})
     reference.wait(timeout=300)
     server.close()
