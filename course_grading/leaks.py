@@ -132,14 +132,25 @@ def rendered_answers(master: Path) -> list[tuple[str, str, dict[str, Any], Any]]
     return [(q, v, cfg, values[v]) for q, v, cfg in wanted]
 
 
+def _all_parts(chapters: list[Path] | None, exercise: str = "") -> dict[str, list[tuple[str, str, bool]]]:
+    """The parts of ``chapters`` (default: every chapter); with ``exercise``, only of those
+    its answers can leak into (:func:`_own`)."""
+    chapters = chapters if chapters is not None else sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
+    parts = {c.stem: c for c in chapters}
+    return {k: chapter_parts(c) for k, c in (_own(parts, exercise) if exercise else parts).items()}
+
+
+def _own(parts: dict[str, list], exercise: str) -> dict[str, list]:
+    """The chapters an exercise's answers can leak into: its own and the primer (chapter 0)."""
+    return {c: p for c, p in parts.items() if c[:2] in (exercise[2:4], "00")}
+
+
 def find(masters: list[Path] | None = None, chapters: list[Path] | None = None) -> list[Leak]:
     masters = masters if masters is not None else sorted(MASTERS_DIR.glob("*.ipynb"))
-    chapters = chapters if chapters is not None else sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
-    parts = {c.stem: chapter_parts(c) for c in chapters}
+    parts = _all_parts(chapters)
     leaks: list[Leak] = []
     for master in masters:
-        number = master.stem[2:4]
-        mine = {c: p for c, p in parts.items() if c[:2] in (number, "00")}
+        mine = _own(parts, master.stem)
         for question, var, cfg, right in answers_of(master):
             leaks += _leaks_of(master.stem, question, var, cfg, right, mine)
     return leaks
@@ -150,8 +161,7 @@ def find_rendered(nb: dict[str, Any], name: str, chapters: list[Path] | None = N
     rendered with a choice of parameter sets (:func:`course_grading.editions.render`)."""
     import tempfile
 
-    chapters = chapters if chapters is not None else sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
-    mine = {c.stem: chapter_parts(c) for c in chapters if c.stem[:2] in (name[2:4], "00")}
+    mine = _all_parts(chapters, name)
     with tempfile.TemporaryDirectory(prefix="leaks-") as tmp:
         path = Path(tmp) / f"{name}.ipynb"
         path.write_text(json.dumps(nb), encoding="utf-8")
@@ -215,12 +225,10 @@ def find_in_sets(masters: list[Path] | None = None, chapters: list[Path] | None 
     """:func:`find` for *every* parameter set of every parameterised question (class and
     student editions draw the non-public ones): a leak's ``question`` reads ``q1 [set 3]``."""
     masters = masters if masters is not None else sorted(MASTERS_DIR.glob("*.ipynb"))
-    chapters = chapters if chapters is not None else sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
-    parts = {c.stem: chapter_parts(c) for c in chapters}
+    parts = _all_parts(chapters)
     leaks: list[Leak] = []
     for master in masters:
-        number = master.stem[2:4]
-        mine = {c: p for c, p in parts.items() if c[:2] in (number, "00")}
+        mine = _own(parts, master.stem)
         for q, per_set in set_answers(master).items():
             for i, (_values, answers) in enumerate(per_set, start=1):
                 for var, cfg, right in answers:

@@ -5,6 +5,7 @@ view tests), and a master split into what only instructors hold and what learner
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import subprocess
@@ -91,3 +92,25 @@ def split_master(path: Path) -> tuple[set[str], list[str], list[str]]:
         else:
             public.append(src)
     return solution, hidden, public
+
+
+@contextlib.contextmanager
+def recorded_slips():
+    """While open, every ``course.checks.avoid`` call also records the slips it is given:
+    yields a list of ``(variable, wrong value, advice)``, so that a test can then try each
+    slip the public tests name."""
+    from course import checks
+
+    slips: list[tuple[str, object, str]] = []
+    real = checks.avoid
+
+    def record(value, mistakes, var, tol=0.0):
+        mistakes = list(mistakes)
+        slips.extend((var, w, m) for w, m in mistakes)
+        return real(value, mistakes, var, tol)
+
+    checks.avoid = record
+    try:
+        yield slips
+    finally:
+        checks.avoid = real

@@ -20,8 +20,8 @@ import json
 import re
 
 import pytest
+from exercise_checks import recorded_slips
 
-from course import checks
 from course_grading import MASTERS_DIR, assign, editions, leaks
 
 MINE = [
@@ -139,19 +139,9 @@ def test_every_set_passes_its_own_tests_and_catches_its_slips(name: str) -> None
                 failed = _run(src, values)
                 assert failed is None, f"{shown}: the solution fails a test: {failed}"
             # the slips the public tests name, recorded as c.avoid receives them
-            slips: list[tuple[str, object, str]] = []
-            real = checks.avoid
-
-            def record(value, mistakes, var, tol=0.0, _real=real, _slips=slips):
-                _slips.extend((var, w, m) for w, m in mistakes)
-                return _real(value, mistakes, var, tol)
-
-            checks.avoid = record
-            try:
+            with recorded_slips() as slips:
                 for src in parts["public"]:
                     _run(src, values)
-            finally:
-                checks.avoid = real
             for var, wrong, advice in slips:
                 env = {**values, var: wrong}
                 caught = [e for src in parts["public"] if (e := _run(src, env)) is not None]

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from exercise_checks import recorded_slips
 
-from course import checks
 from course_grading import MASTERS_DIR, assign, editions, leaks
 
 EXERCISES = ["ex05_limitations", "ex06_scenarios", "ex07_us_response", "ex08_testing_the_brief"]
@@ -206,20 +206,9 @@ def test_each_set_solution_passes_and_slips_are_caught(name: str, question: str,
             failed = _run_test(src, env)
             assert failed is None, f"{name} {question} set {k}: the {kind} test fails the solution: {failed}"
     # the slips the public tests name, recorded as the tests run on the solution
-    slips: list[tuple[str, Any, str]] = []
-    real = checks.avoid
-
-    def record(value, mistakes, var, tol=0.0):
-        mistakes = list(mistakes)
-        slips.extend((var, w, m) for w, m in mistakes)
-        return real(value, mistakes, var, tol)
-
-    checks.avoid = record
-    try:
+    with recorded_slips() as slips:
         for src in mine["public"]:
             _run_test(src, env)
-    finally:
-        checks.avoid = real
     for var, wrong, advice in slips:
         bad = {**env, var: wrong}
         messages = [m for m in (_run_test(s, bad) for s in mine["public"]) if m]
