@@ -186,6 +186,22 @@ def test_scripts_are_deferred_except_documentation_options():
     assert other.attributes["defer"] == "defer" and other.priority == 200
 
 
+def test_the_search_page_defers_sphinx_search_scripts_in_their_order():
+    head = "".join(f'<script src="{src}"></script>\n' for src in theme.SEARCH_SCRIPTS)
+    page, missing = theme.defer_search_scripts(f"<head>{head}</head>")
+    assert missing == []
+    assert re.findall(r'<script defer src="([^"]+)"', page) == [
+        "_static/searchtools.js",
+        "_static/language_data.js",
+    ]
+    assert 'addEventListener("load", () => Search.loadIndex("searchindex.js"))' in page
+    assert "<script src=" not in page
+    assert theme.defer_search_scripts(page) == (page, [])  # an incremental build: already done
+    # A theme that loads them some other way is named, not silently left blocking.
+    _, missing = theme.defer_search_scripts(head.replace('src="searchindex.js"', 'src="searchindex.js?v=2"'))
+    assert missing == ["searchindex.js"]
+
+
 # --- the built pages ------------------------------------------------------------------------
 
 HEAD_SCRIPT = re.compile(r"<script\b([^>]*)\bsrc=\"([^\"]+)\"", re.S)
@@ -200,12 +216,13 @@ def test_built_pages_load_no_icon_font_no_mathjax_and_defer_their_scripts(built_
         for bad in ("fontawesome", "mathjax", "searchindex.js" if rel != "search.html" else "\0"):
             if bad.lower() in html.lower():
                 report.append(f"{rel}: contains {bad!r}")
+        if rel == "search.html" and theme.SEARCH_SCRIPTS["searchindex.js"] not in html:
+            report.append(f"{rel}: does not load its index after the page")
         if theme.undrawn_icons(html):
             report.append(f"{rel}: icons the course stylesheet does not draw: {theme.undrawn_icons(html)}")
-        if rel != "search.html":  # its template adds Sphinx's search scripts after these
-            for attrs, src in HEAD_SCRIPT.findall(head):
-                if "documentation_options.js" not in src and "defer" not in attrs and "async" not in attrs:
-                    report.append(f"{rel}: blocking script {src}")
+        for attrs, src in HEAD_SCRIPT.findall(head):
+            if "documentation_options.js" not in src and "defer" not in attrs and "async" not in attrs:
+                report.append(f"{rel}: blocking script {src}")
         sheets = re.findall(r'href="[^"]*_static/course/(course-[0-9a-f]{12}\.css)', head)
         if len(sheets) != 1:
             report.append(f"{rel}: {len(sheets)} course stylesheets")
