@@ -4,7 +4,8 @@
 does nothing elsewhere; in Colab it clones the repository and calls :func:`colab_setup`.
 
 No notebook in the repository carries that cell. ``make book`` writes Colab's copies
-(:func:`write_copies`): every chapter and student exercise with the cell put first, in
+(:func:`write_copies`): every chapter and student exercise with the cell put first and its
+MyST made plain Markdown (:mod:`course_book.readable`), in
 ``_build/colab/``; the publishing workflow pushes them to the branch named by
 ``colab_branch`` in ``_config.yml`` (default ``colab``), and the Colab links (the page's
 launch button, :func:`course_book.config.colab_url`) open them there. So the cell is
@@ -147,10 +148,13 @@ def colab_copy(nb: dict, exercise: str | None = None) -> dict:
 
 
 def write_copies(out: Path, root: Path = ROOT) -> list[Path]:
-    """Write Colab's copy of every chapter and student exercise under ``out`` (same paths)."""
+    """Write Colab's copy of every chapter and student exercise under ``out`` (same paths),
+    its MyST made plain Markdown (Colab does not render MyST; course_book.readable)."""
+    from course_book.readable import readable_notebook
+
     written = []
     for path, exercise in _sources(root):
-        nb = json.loads(path.read_text(encoding="utf-8"))
+        nb = readable_notebook(json.loads(path.read_text(encoding="utf-8")), path, root)
         target = out / path.relative_to(root)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(

@@ -475,10 +475,14 @@ def _lite_notebook(path: Path) -> str:
     """The notebook's JSON as a Jupyter server would send it: multi-line texts joined
     into single strings (nbformat stores them as lists of lines). JupyterLite hands
     the file to JupyterLab as it is, and JupyterLab 4.3's table of contents fails on
-    outputs stored as lists."""
+    outputs stored as lists. Its MyST is made plain Markdown (course_book.readable),
+    which needs the stored outputs (the glued values), before they are cleared."""
     import nbformat
 
-    nb = nbformat.read(path, as_version=4)  # rejoins the lines
+    from course_book.readable import readable_notebook
+
+    plain = readable_notebook(json.loads(path.read_text(encoding="utf-8")), path)
+    nb = nbformat.reads(json.dumps(plain), as_version=4)  # rejoins the lines
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -497,6 +501,8 @@ def _inputs_key(root: Path, pins_path: Path) -> str:
         "chapters/[0-9][0-9]_*.ipynb",
         "exercises/student/*.ipynb",
         "_config.yml",
+        "references.bib",
+        "course_book/readable.py",
         "course_book/lite.py",
         "course_book/lite/*",
     ]

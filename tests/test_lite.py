@@ -268,8 +268,13 @@ def test_the_readme_records_the_version_and_licence_of_every_pinned_file():
 
 
 #: Runtime requirements the browser site provides in its own way, not as a package:
-#: JupyterLab is the site itself, and the Pyodide kernel stands in for ipykernel.
-APP_PROVIDED = {"jupyterlab": "the site is a JupyterLab", "ipykernel": "the Pyodide kernel replaces it"}
+#: JupyterLab is the site itself, and the Pyodide kernel stands in for ipykernel; pybtex is
+#: for Binder's postBuild, and the site's notebooks are made plain when it is built.
+APP_PROVIDED = {
+    "jupyterlab": "the site is a JupyterLab",
+    "ipykernel": "the Pyodide kernel replaces it",
+    "pybtex": "course_book.readable runs when the site is built, not in the browser",
+}
 
 
 def test_every_runtime_requirement_is_in_the_site(site):

@@ -19,6 +19,7 @@ interception on, JupyterLite's service worker never answers the kernel.)
 from __future__ import annotations
 
 import json
+import re
 import time
 from urllib.parse import urlparse
 
@@ -173,6 +174,17 @@ def test_edits_persist_in_the_browser_and_the_notebook_downloads(lite):
     context, site, off_host = lite
     path = "chapters/01_introduction.ipynb"
     page, errors, _ = open_notebook(context, site, path, kernel=False)  # no code runs here
+    # The chapter reads as plain Markdown (course_book.readable): its objectives box is a
+    # block quote, and no MyST role shows in the cells JupyterLab has rendered.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-RenderedMarkdown blockquote strong')]"
+        ".some(e => e.textContent.trim() === 'In this chapter')",
+        timeout=60000,
+    )
+    shown = page.evaluate(
+        "() => [...document.querySelectorAll('.jp-RenderedMarkdown')].map(e => e.innerText).join('\\n')"
+    )
+    assert "[Gorenburg, 2020]" in shown and not re.search(r"\{(cite|glue|term)[:}]", shown), shown[:2000]
     marker = f"# my note {time.time_ns()}"
     bounded(
         page,
