@@ -40,7 +40,16 @@ from typing import Any
 
 from course import ROOT
 
-__all__ = ["ReadableError", "readable_notebook", "plain_markdown", "citation_labels", "glued_values", "main"]
+__all__ = [
+    "ReadableError",
+    "readable_notebook",
+    "plain_markdown",
+    "citation_labels",
+    "glued_values",
+    "format_plain_text",
+    "substitutions",
+    "main",
+]
 
 BIB = ROOT / "references.bib"
 CONFIG = ROOT / "_config.yml"
