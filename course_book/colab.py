@@ -150,11 +150,12 @@ def colab_copy(nb: dict, exercise: str | None = None) -> dict:
 def write_copies(out: Path, root: Path = ROOT) -> list[Path]:
     """Write Colab's copy of every chapter and student exercise under ``out`` (same paths),
     its MyST made plain Markdown (Colab does not render MyST; course_book.readable)."""
+    from course_book import config
     from course_book.readable import readable_notebook
 
     written = []
     for path, exercise in _sources(root):
-        nb = readable_notebook(json.loads(path.read_text(encoding="utf-8")), path, root)
+        nb = readable_notebook(json.loads(path.read_text(encoding="utf-8")), path, root, config.colab_url)
         target = out / path.relative_to(root)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(

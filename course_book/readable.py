@@ -17,8 +17,9 @@ uses, the way the book renders them:
 * ``{{ name }}``: the value ``_config.yml`` gives it (``myst_substitutions``);
 * ``:::{admonition} Title`` … ``:::`` → a block quote headed by the title in bold;
 * links to another chapter or exercise (``03_military_technical``) → the notebook
-  (``03_military_technical.ipynb``); links to a page that is only in the book
-  (``../appendices/glossary``) keep their text and lose the link.
+  (``03_military_technical.ipynb``, or in Colab's copies its Colab address); links to
+  a page that is only in the book (``../appendices/glossary``) keep their text and lose
+  the link.
 
 Anything else in MyST syntax is an error that names the notebook and the markup, so a
 new construct in a chapter cannot reach learners unrendered (``check`` is run by the
@@ -33,7 +34,7 @@ import copy
 import json
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -214,24 +215,44 @@ def _admonitions(text: str, where: str) -> str:
     return "\n".join(out)
 
 
-def _link(match: re.Match[str], folder: Path) -> str:
+#: Where a link to another notebook of the course points: given the notebook's path in
+#: the repository (``chapters/03_military_technical.ipynb``), its address; ``None``
+#: keeps the relative path (JupyterLab and JupyterLite open it beside the current one).
+NotebookURL = Callable[[str], str] | None
+
+
+def _link(match: re.Match[str], folder: Path, root: Path, notebook_url: NotebookURL) -> str:
     target = match["target"]
     if re.match(r"^[a-z][\w+.-]*:|^#|^/", target):  # a URL, an anchor or an absolute path
         return match[0]
     path, _, anchor = target.partition("#")
     if Path(path).suffix:  # a file (a notebook, a data file): as written
         return match[0]
-    if (folder / (path + ".ipynb")).is_file():
-        return f"[{match['text']}]({path}.ipynb{'#' + anchor if anchor else ''})"
-    return match["text"]  # a page only the book has
+    notebook = folder / (path + ".ipynb")
+    if not notebook.is_file():
+        return match["text"]  # a page only the book has
+    address = f"{path}.ipynb"
+    if notebook_url is not None:
+        try:
+            address = notebook_url(notebook.resolve().relative_to(root.resolve()).as_posix())
+        except ValueError:  # a notebook outside the repository: keep the relative path
+            pass
+    return f"[{match['text']}]({address}{'#' + anchor if anchor else ''})"
 
 
-def plain_markdown(text: str, glued: dict[str, str], where: str, folder: Path) -> str:
+def plain_markdown(
+    text: str,
+    glued: dict[str, str],
+    where: str,
+    folder: Path,
+    root: Path = ROOT,
+    notebook_url: NotebookURL = None,
+) -> str:
     """One Markdown cell's MyST as plain Markdown (see the module's docstring)."""
     text = _admonitions(text, where)
     text = ROLE.sub(lambda m: _role(m, glued, where), text)
     text = SUBSTITUTION.sub(lambda m: _substitute(m, where), text)
-    text = LINK.sub(lambda m: _link(m, folder), text)
+    text = LINK.sub(lambda m: _link(m, folder, root, notebook_url), text)
     leftover = UNRENDERED.search(text)
     if leftover:
         raise ReadableError(
@@ -240,9 +261,12 @@ def plain_markdown(text: str, glued: dict[str, str], where: str, folder: Path) -
     return text
 
 
-def readable_notebook(nb: dict[str, Any], path: Path, root: Path = ROOT) -> dict[str, Any]:
+def readable_notebook(
+    nb: dict[str, Any], path: Path, root: Path = ROOT, notebook_url: NotebookURL = None
+) -> dict[str, Any]:
     """A copy of notebook ``nb`` (parsed JSON, stored at ``path``) with every Markdown
-    cell in plain Markdown; code cells and outputs unchanged."""
+    cell in plain Markdown; code cells and outputs unchanged. Links to the course's other
+    notebooks go to ``notebook_url(their path)`` if given (Colab's copies link to Colab's)."""
     out = copy.deepcopy(nb)
     glued = glued_values(nb)
     try:
@@ -253,7 +277,7 @@ def readable_notebook(nb: dict[str, Any], path: Path, root: Path = ROOT) -> dict
         if cell.get("cell_type") != "markdown":
             continue
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        new = plain_markdown(source, glued, f"{rel}, cell {number}", path.parent)
+        new = plain_markdown(source, glued, f"{rel}, cell {number}", path.parent, root, notebook_url)
         if new != source:
             cell["source"] = new
     return out

@@ -612,11 +612,17 @@ def test_colab_copies_put_the_cell_first_and_change_nothing_else(exercises_built
         assert first["source"] == colabmod.colab_cell(exercise), copy.name
         assert first["metadata"]["tags"] == ["remove-cell"] and not first["outputs"]
         assert f'"{url}"' in first["source"] and f'"--branch", "{branch}"' in first["source"]
-        assert rest == readable_notebook(original, source)["cells"], f"{copy.name}: not the readable copy"
+        plain = readable_notebook(original, source, ROOT, config.colab_url)
+        assert rest == plain["cells"], f"{copy.name}: not the readable copy"
         code = [c for c in original["cells"] if c["cell_type"] == "code"]
         assert [c for c in rest if c["cell_type"] == "code"] == code, f"{copy.name}: its code changed"
         if copy.parent.name == "chapters" and copy.stem != "00_python_for_this_course":
             assert "{cite:p}" not in json.dumps(rest), f"{copy.name}: MyST left in Colab's copy"
+    # Links between notebooks open Colab's copies (a relative link goes nowhere in Colab).
+    chapter4 = json.loads((tmp_path / "chapters" / "04_military_exercises.ipynb").read_text(encoding="utf-8"))
+    text = "".join("".join(c["source"]) for c in chapter4["cells"] if c["cell_type"] == "markdown")
+    assert f"[Chapter 3]({config.colab_url('chapters/03_military_technical.ipynb')})" in text
+    assert config.colab_url("exercises/student/ex04_military_exercises.ipynb") in text
     nbformat.validate(nbformat.read(written[0], as_version=4))
 
 

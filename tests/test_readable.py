@@ -133,6 +133,11 @@ def test_admonitions_links_terms_and_substitutions(tmp_path: Path) -> None:
         "> 2. See the glossary and [a site](https://example.org).",
         "After.",
     ]
+    # Colab's copies: a link to another notebook goes to that notebook's address.
+    colab = readable.plain_markdown(
+        "[n](02_next#top)", {}, "t", tmp_path, tmp_path, lambda rel: f"https://x/{rel}"
+    )
+    assert colab == "[n](https://x/02_next.ipynb#top)"
 
 
 @pytest.mark.parametrize(
