@@ -213,6 +213,20 @@ def test_edits_persist_in_the_browser_and_the_notebook_downloads(lite):
     first = saved["cells"][0]["source"]
     assert (first if isinstance(first, str) else "".join(first)) == marker
     assert saved["nbformat"] == 4 and len(saved["cells"]) > 10
+    # The learner's copy shadows the site's from then on. To get the course's current
+    # version, delete it (what the file browser's Delete does; learners/study_alone.md):
+    # the notebook opened again is the site's.
+    bounded(
+        page, "async (p) => { await window.jupyterapp.serviceManager.contents.delete(p); return 1; }", path
+    )
+    page.goto(f"{site}/lab/index.html?path={path}", wait_until="load")
+    page.wait_for_function(APP_READY, timeout=120000)
+    page.wait_for_function(
+        "() => { const w = window.jupyterapp.shell.currentWidget;"
+        " const m = w && w.content && w.content.model;"
+        " return m && m.sharedModel.cells.length > 0 && m.sharedModel.cells[0].source.startsWith('# 1 ·'); }",
+        timeout=120000,
+    )
     assert not errors, errors
     assert not off_host, f"requests to other hosts: {off_host[:5]}"
     page.close()
