@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from course import ROOT
+from course.prose import GLUE_PREFIX
 
 __all__ = [
     "ReadableError",
@@ -49,12 +50,14 @@ __all__ = [
     "glued_values",
     "format_plain_text",
     "substitutions",
+    "glue_text",
+    "cited_works",
+    "book_citation",
+    "plain_inline",
     "main",
 ]
 
 BIB = ROOT / "references.bib"
-CONFIG = ROOT / "_config.yml"
-GLUE_PREFIX = "application/papermill.record/"
 ROLE = re.compile(r"\{(?P<role>[\w:-]+)\}`(?P<content>[^`]*)`")
 FENCE = re.compile(r"^(?P<indent> *)(?P<fence>:{3,}|`{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>.*)$")
 LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\]\((?P<target>[^)\s]+)\)")
@@ -96,12 +99,11 @@ def citation_labels(bib: Path = BIB) -> dict[str, tuple[str, str]]:
     return labels
 
 
-@cache
-def substitutions(config: Path = CONFIG) -> dict[str, str]:
+def substitutions() -> dict[str, str]:
     """The book's ``myst_substitutions`` (``{{ brief_link }}``), from ``_config.yml``."""
-    import yaml
+    from course_book.config import settings
 
-    parse = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("parse") or {}
+    parse = settings().get("parse") or {}
     return {str(k): str(v) for k, v in (parse.get("myst_substitutions") or {}).items()}
 
 
@@ -149,7 +151,8 @@ def format_plain_text(text: str, spec: str) -> str:
     return format(value, spec)
 
 
-def _glue(name_spec: str, glued: dict[str, str], where: str) -> str:
+def glue_text(name_spec: str, glued: dict[str, str], where: str) -> str:
+    """``{glue:text}`name_spec``` as the book prints it, from the values ``glued``."""
     name, _, spec = name_spec.partition(":")
     if name not in glued:
         raise ReadableError(
@@ -158,28 +161,46 @@ def _glue(name_spec: str, glued: dict[str, str], where: str) -> str:
     return format_plain_text(glued[name], spec)
 
 
-def _cite(role: str, keys: str, where: str) -> str:
+def cited_works(role: str, keys: str, where: str) -> list[tuple[str, str]]:
+    """(authors, year) of each work a ``{cite:p}`` or ``{cite:t}`` names, in the
+    book's order (by author, then year)."""
     labels = citation_labels()
     found = []
     for key in (k.strip() for k in keys.split(",")):
         if key.lower() not in labels:
             raise ReadableError(f"{where}: {{{role}}}`{key}` is not in references.bib")
         found.append(labels[key.lower()])
-    found.sort()  # the book lists several works by author, then year
+    return sorted(found)
+
+
+def book_citation(role: str, keys: str, where: str) -> str:
+    """A citation as the book prints it: [Author, Year, Author, Year] or Author [Year]."""
+    works = cited_works(role, keys, where)
     if role == "cite:t":
-        return ", ".join(f"{authors} \\[{year}\\]" for authors, year in found)
-    return "\\[" + ", ".join(f"{authors}, {year}" for authors, year in found) + "\\]"
+        return ", ".join(f"{authors} \\[{year}\\]" for authors, year in works)
+    return "\\[" + ", ".join(f"{authors}, {year}" for authors, year in works) + "\\]"
 
 
-def _role(match: re.Match[str], glued: dict[str, str], where: str) -> str:
+#: Formats a citation: ``(role, keys, where) -> text``.
+Citation = Callable[[str, str, str], str]
+
+
+def _role(match: re.Match[str], glued: dict[str, str], where: str, cite: Citation) -> str:
     role, content = match["role"], match["content"]
     if role == "glue:text":
-        return _glue(content, glued, where)
+        return glue_text(content, glued, where)
     if role in ("cite:p", "cite:t"):
-        return _cite(role, content, where)
+        return cite(role, content, where)
     if role == "term":
         return re.sub(r"\s*<[^<>]+>$", "", content)
     raise ReadableError(f"{where}: the role {{{role}}} has no plain-Markdown form (course_book/readable.py)")
+
+
+def plain_inline(text: str, glued: dict[str, str], where: str, cite: Citation = book_citation) -> str:
+    """The course's MyST roles and substitutions in ``text`` as plain text (glued values,
+    citations formatted by ``cite``, terms); used by the copies here and by the slides."""
+    text = ROLE.sub(lambda m: _role(m, glued, where, cite), text)
+    return SUBSTITUTION.sub(lambda m: _substitute(m, where), text)
 
 
 def _admonitions(text: str, where: str) -> str:
@@ -249,9 +270,7 @@ def plain_markdown(
     notebook_url: NotebookURL = None,
 ) -> str:
     """One Markdown cell's MyST as plain Markdown (see the module's docstring)."""
-    text = _admonitions(text, where)
-    text = ROLE.sub(lambda m: _role(m, glued, where), text)
-    text = SUBSTITUTION.sub(lambda m: _substitute(m, where), text)
+    text = plain_inline(_admonitions(text, where), glued, where)
     text = LINK.sub(lambda m: _link(m, folder, root, notebook_url), text)
     leftover = UNRENDERED.search(text)
     if leftover:

@@ -23,7 +23,8 @@ copies. What goes on a slide (a deck an instructor would use, not every cell):
   with a bold phrase, else the first);
 * code is hidden, as are self-check quizzes; a live tool is named with a pointer to
   JupyterLab, since it needs a running kernel;
-* MyST markup is turned into plain text: ``{term}`` roles keep their text, citations
+* MyST markup is turned into plain text (:func:`course_book.readable.plain_inline`):
+  glued values as the book prints them, ``{term}`` roles keep their text, citations
   become "(Author Year)", links to other pages of the book keep their text only.
 """
 
@@ -37,12 +38,12 @@ import shutil
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from course import ROOT
 from course.chapter import read as read_entry
+from course_book import readable
 
 __all__ = [
     "SlidesError",
@@ -109,63 +110,27 @@ def chapters(names: Iterable[str] | None = None) -> list[Path]:
 
 
 # --------------------------------------------------------------------------- MyST -> Markdown
-@lru_cache(maxsize=1)
-def _bibliography() -> dict[str, tuple[str, str]]:
-    """Citation key -> (authors as cited, year), from references.bib."""
-    from pybtex.database import parse_file
-
-    data = parse_file(str(ROOT / "references.bib"))
-    out: dict[str, tuple[str, str]] = {}
-    for key, entry in data.entries.items():
-        people = entry.persons.get("author") or entry.persons.get("editor") or []
-        names = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in people]
-        if not names:
-            org = (
-                entry.fields.get("organization")
-                or entry.fields.get("publisher")
-                or entry.fields.get("journal")
-                or entry.fields.get("title", key)
-            )
-            names = [re.sub(r"[{}]", "", str(org))]
-        if len(names) > 2:
-            who = f"{names[0]} et al."
-        elif len(names) == 2:
-            who = f"{names[0]} and {names[1]}"
-        else:
-            who = names[0]
-        year = str(entry.fields.get("year") or str(entry.fields.get("date", ""))[:4] or "n.d.")
-        out[key.lower()] = (who, year)
-    return out
+def _cite(role: str, keys: str, where: str) -> str:
+    """A citation on a slide: "(Author Year; Author Year)", or "Author (Year)" for
+    ``{cite:t}`` (labels from course_book.readable, as the book gives them)."""
+    works = readable.cited_works(role, keys, where)
+    if role == "cite:t":
+        return "; ".join(f"{who} ({year})" for who, year in works)
+    return "(" + "; ".join(f"{who} {year}" for who, year in works) + ")"
 
 
-def _cite(keys: str, textual: bool) -> str:
-    bib = _bibliography()
-    parts = []
-    for key in (k.strip() for k in keys.split(",") if k.strip()):
-        who, year = bib.get(key.lower(), (key, ""))
-        parts.append(f"{who} ({year})" if textual else f"{who} {year}".strip())
-    return "; ".join(parts) if textual else f"({'; '.join(parts)})"
-
-
-_ROLE = re.compile(r"\{([a-z:]+)\}`([^`]*)`")
 _LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)\)")
 
 
-def myst_to_markdown(text: str) -> str:
-    """MyST roles and book-internal links as plain Markdown (see the module doc)."""
-
-    def role(m: re.Match) -> str:
-        name, body = m.group(1), m.group(2)
-        if name.startswith("cite"):
-            return _cite(body, textual=name in ("cite:t", "cite:ct"))
-        inner = re.match(r"^(.*?)\s*<[^>]+>$", body, re.S)
-        return inner.group(1) if inner else body
+def myst_to_markdown(text: str, glued: dict[str, str] | None = None, where: str = "a slide") -> str:
+    """MyST roles, substitutions and book-internal links as plain Markdown (see the
+    module doc): glued values from ``glued`` (the notebook's stored glue outputs)."""
 
     def link(m: re.Match) -> str:
         label, target = m.group(1), m.group(2)
         return m.group(0) if re.match(r"https?://", target) else label
 
-    return _LINK.sub(link, _ROLE.sub(role, text))
+    return _LINK.sub(link, readable.plain_inline(text, glued or {}, where, cite=_cite))
 
 
 # --------------------------------------------------------------------------- blocks
@@ -307,9 +272,10 @@ def _text(value: Any) -> str:
 
 
 class DeckBuilder:
-    def __init__(self) -> None:
+    def __init__(self, glued: dict[str, str] | None = None) -> None:
         self.slides: list[Slide] = []
         self.current: Slide | None = None
+        self.glued = glued or {}  # the notebook's glued values, for {glue:text}
 
     def new(self, kind: str, heading: str = "", level: int = 2) -> Slide:
         self.current = Slide(kind, heading, level)
@@ -325,8 +291,8 @@ class DeckBuilder:
         return s
 
     # markdown ------------------------------------------------------------------------
-    def markdown(self, source: str, title_cell: bool) -> None:
-        for block in split_blocks(myst_to_markdown(source)):
+    def markdown(self, source: str, title_cell: bool, where: str = "a slide") -> None:
+        for block in split_blocks(myst_to_markdown(source, self.glued, where)):
             self.block(block, title_cell)
 
     def block(self, b: Block, title_cell: bool) -> None:
@@ -438,13 +404,13 @@ def slide_notebook(nb: Any) -> Any:
     """A new notebook whose cells carry reveal.js slide metadata (see the module doc)."""
     import nbformat
 
-    builder = DeckBuilder()
+    builder = DeckBuilder(readable.glued_values(nb))
     seen_title = False
-    for cell in nb.cells:
+    for number, cell in enumerate(nb.cells, start=1):
         if cell.cell_type == "markdown":
             is_title = not seen_title and cell.source.lstrip().startswith("# ")
             seen_title = seen_title or is_title
-            builder.markdown(cell.source, title_cell=is_title)
+            builder.markdown(cell.source, title_cell=is_title, where=f"cell {number}")
         elif cell.cell_type == "code":
             builder.code(cell)
     builder.finish()
@@ -589,7 +555,10 @@ def build_deck(path: Path, out: Path, charts_js: str, exporter: Any = None) -> P
         raise SlidesError(f"{path}: not a readable notebook ({exc})") from None
     if not any(c.cell_type == "code" and c.get("outputs") for c in nb.cells):
         raise SlidesError(f"{path} has no outputs: run it first (python -m course_book.notebooks {path})")
-    deck = slide_notebook(nb)
+    try:
+        deck = slide_notebook(nb)
+    except readable.ReadableError as exc:
+        raise SlidesError(f"{path}, {exc}") from None
     exporter = exporter or _exporter()
     body, _ = exporter.from_notebook_node(
         deck, resources={"metadata": {"name": path.stem}, "course_css": _css(), "course_charts": charts_js}

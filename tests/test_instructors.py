@@ -417,6 +417,37 @@ def test_slide_rules_on_a_small_notebook() -> None:
     assert "the key point" in visible, "a prose-only slide shows its key sentence"
 
 
+def test_slides_print_glued_values_and_substitutions_not_their_names(tmp_path: Path) -> None:
+    """Slides share the copies' MyST conversion (course_book.readable): a glued figure
+    shows its value, {{ brief_link }} its link; a figure with no stored value is an
+    error that names the notebook and cell."""
+    from course import prose
+
+    v4 = nbformat.v4
+    glued = v4.new_code_cell("prose.glue('n_drills', 61)")
+    glued.outputs = [  # what prose.glue displays
+        nbformat.from_dict(
+            {
+                "output_type": "display_data",
+                "metadata": {"scrapbook": {"name": "n_drills", "mime_prefix": prose.GLUE_PREFIX}},
+                "data": {prose.GLUE_PREFIX + "text/plain": repr(prose.text(61))},
+            }
+        )
+    ]
+    text = "## Part\n\n- The table holds {glue:text}`n_drills` drills ({{ brief_link }})."
+    nb = v4.new_notebook(cells=[glued, v4.new_markdown_cell(text)])
+    visible = "\n".join(c.source for c in slidesmod.slide_notebook(nb).cells)
+    assert "The table holds 61 drills" in visible and "n_drills" not in visible
+    assert "{{" not in visible and "marshallcenter.org" in visible
+
+    printed = v4.new_code_cell("print(1)")
+    printed.outputs = [nbformat.from_dict({"output_type": "stream", "name": "stdout", "text": "1\n"})]
+    path = tmp_path / "09_x.ipynb"
+    nbformat.write(v4.new_notebook(cells=[v4.new_markdown_cell(text), printed]), path)
+    with pytest.raises(slidesmod.SlidesError, match=r"09_x\.ipynb, cell 1: .*n_drills.* has no stored value"):
+        slidesmod.build_deck(path, tmp_path, "", exporter=object())
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass

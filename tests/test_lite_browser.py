@@ -94,6 +94,23 @@ def bounded(page, script: str, arg=None, seconds: float = 120):
     return page.evaluate(wrapped, [arg, int(seconds * 1000)])
 
 
+def reopen(page, site: str, path: str, first_cell: str, arg=None) -> None:
+    """Open the site again at notebook ``path`` (a reload alone shows the launcher, as
+    JupyterLab drops ?path= from the address once it has opened the file) and wait until
+    its first cell's ``source`` meets ``first_cell``, a JavaScript condition on ``source``
+    and ``arg``."""
+    page.goto(f"{site}/lab/index.html?path={path}", wait_until="load")
+    page.wait_for_function(APP_READY, timeout=120000)
+    page.wait_for_function(
+        "(arg) => { const w = window.jupyterapp.shell.currentWidget;"
+        " const m = w && w.content && w.content.model;"
+        " if (!m || m.sharedModel.cells.length === 0) return false;"
+        f" const source = m.sharedModel.cells[0].source; return {first_cell}; }}",
+        arg=arg,
+        timeout=120000,
+    )
+
+
 def run_all(page) -> None:
     """Run every cell; returns once the last has finished (JupyterLab's own promise)."""
     assert bounded(
@@ -194,17 +211,8 @@ def test_edits_persist_in_the_browser_and_the_notebook_downloads(lite):
     )
     save = "async () => { await window.jupyterapp.commands.execute('docmanager:save'); return 1; }"
     assert bounded(page, save, seconds=60)
-    # Come back later: the site opened again at the notebook's address (a reload alone shows
-    # the launcher, as JupyterLab drops ?path= from the address once it has opened the file).
-    page.goto(f"{site}/lab/index.html?path={path}", wait_until="load")
-    page.wait_for_function(APP_READY, timeout=120000)
-    page.wait_for_function(
-        "(marker) => { const w = window.jupyterapp.shell.currentWidget;"
-        " const m = w && w.content && w.content.model;"
-        " return m && m.sharedModel.cells.length > 0 && m.sharedModel.cells[0].source === marker; }",
-        arg=marker,
-        timeout=120000,
-    )
+    # Come back later: the site opened again at the notebook's address.
+    reopen(page, site, path, "source === arg", marker)
     with page.expect_download(timeout=30000) as download:
         bounded(page, "() => window.jupyterapp.commands.execute('docmanager:download')", seconds=30)
     saved = json.loads(open(download.value.path(), encoding="utf-8").read())
@@ -219,14 +227,7 @@ def test_edits_persist_in_the_browser_and_the_notebook_downloads(lite):
     bounded(
         page, "async (p) => { await window.jupyterapp.serviceManager.contents.delete(p); return 1; }", path
     )
-    page.goto(f"{site}/lab/index.html?path={path}", wait_until="load")
-    page.wait_for_function(APP_READY, timeout=120000)
-    page.wait_for_function(
-        "() => { const w = window.jupyterapp.shell.currentWidget;"
-        " const m = w && w.content && w.content.model;"
-        " return m && m.sharedModel.cells.length > 0 && m.sharedModel.cells[0].source.startsWith('# 1 ·'); }",
-        timeout=120000,
-    )
+    reopen(page, site, path, "source.startsWith('# 1 ·')")
     assert not errors, errors
     assert not off_host, f"requests to other hosts: {off_host[:5]}"
     page.close()

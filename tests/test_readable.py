@@ -86,7 +86,7 @@ def test_glued_values_and_citations_read_as_the_book_prints_them(path: Path, bui
     plain = Counter()
     for text in _markdown(nb):
         for role, keys in re.findall(r"\{(cite:[pt])\}`([^`]+)`", text):
-            plain[readable._cite(role, keys, path.name).replace("\\[", "[").replace("\\]", "]")] += 1
+            plain[readable.book_citation(role, keys, path.name).replace("\\[", "[").replace("\\]", "]")] += 1
     differ = (plain - cited) + (cited - plain)
     assert plain == cited, f"{path.name}: citation labels differ from the book's: {differ}"
 
